@@ -1,0 +1,21 @@
+"""Top-level URL map: language-prefixed pages, the versioned API and its schema."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from fener.core.views.health import health
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("health/", health, name="health"),
+    path("api/v1/", include("fener.core.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("fener.core.urls")),
+    prefix_default_language=True,
+)

@@ -1,0 +1,1 @@
+"""Core: institutions, accounts, roles, the permission gatekeeper and the audit log."""

@@ -1,0 +1,179 @@
+"""Log-in with lock-out, the second factor and log-out."""
+
+from __future__ import annotations
+
+import base64
+import io
+import time
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from fener.core.audit import audit_record
+from fener.core.forms import TokenForm
+from fener.core.middleware import SESSION_LOGIN_AT, SESSION_SEEN_AT
+from fener.core.services import authentication
+
+SETUP_DEVICE_KEY = "fener_setup_device"
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("core:home")
+
+
+def _with_next(url_name: str, next_url: str) -> str:
+    return f"{reverse(url_name)}?next={next_url}"
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def login_view(request: HttpRequest) -> HttpResponse:
+    """Password step. Failures are counted per user name; too many lock the name out."""
+    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+        return redirect(_safe_next(request))
+    form = AuthenticationForm(request, data=request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.get_user()
+            login(request, user)
+            request.session[SESSION_LOGIN_AT] = request.session[SESSION_SEEN_AT] = time.time()
+            next_url = _safe_next(request)
+            response: HttpResponse
+            if user_has_device(user):
+                response = redirect(_with_next("core:two_factor_verify", next_url))
+            elif user.requires_two_factor:
+                response = redirect(_with_next("core:two_factor_setup", next_url))
+            else:
+                authentication.login_recorded(user=user, second_factor=False)
+                response = redirect(next_url)
+            return _remember_language(response, user)
+        authentication.login_failure_recorded(
+            username=request.POST.get("username", ""),
+            locked_out=bool(getattr(request, "axes_locked_out", False)),
+        )
+    return render(request, "core/auth/login.html", {"form": form, "next": _safe_next(request)})
+
+
+def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    """What a locked-out user name sees (django-axes calls this)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "core/auth/locked_out.html", {"minutes": minutes}, status=429)
+
+
+def _remember_language(response: HttpResponse, user: Any) -> HttpResponse:
+    """Switch to the user's preferred language, if they chose one."""
+    language = user.preferred_language
+    if language:
+        translation.activate(language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=True, samesite="Lax",
+        )
+        if isinstance(response, HttpResponseRedirect):
+            response["Location"] = _in_language(response["Location"], language)
+    return response
+
+
+def _in_language(url: str, language: str) -> str:
+    for code, _name in settings.LANGUAGES:
+        prefix = f"/{code}/"
+        if url.startswith(prefix):
+            return f"/{language}/" + url[len(prefix):]
+    return url
+
+
+@never_cache
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """Second step for users with an authenticator: a six-digit code."""
+    user = request.user
+    if user.is_verified():  # type: ignore[union-attr]
+        return redirect(_safe_next(request))
+    devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+    if not devices.exists():
+        return redirect(_with_next("core:two_factor_setup", _safe_next(request)))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"].replace(" ", "")
+        for device in devices:
+            if device.verify_is_allowed()[0] and device.verify_token(token):
+                otp_login(request, device)
+                authentication.login_recorded(user=user, second_factor=True)  # type: ignore[arg-type]
+                return redirect(_safe_next(request))
+        audit_record(actor=user, action="auth.two_factor_failed", target=user)  # type: ignore[arg-type]
+        form.add_error("token", _("That code is not valid. Check your authenticator and try again."))
+    return render(request, "core/auth/two_factor_verify.html",
+                  {"form": form, "next": _safe_next(request)})
+
+
+@never_cache
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: scan the QR code (or type the key), confirm with a code."""
+    user = request.user
+    if user_has_device(user) and not user.is_verified():  # type: ignore[union-attr]
+        # Replacing an authenticator needs the current one first.
+        return redirect(_with_next("core:two_factor_verify", reverse("core:two_factor_setup")))
+    device = TOTPDevice.objects.filter(
+        pk=request.session.get(SETUP_DEVICE_KEY), user=user, confirmed=False
+    ).first()
+    if device is None:
+        device = authentication.two_factor_enrolment_start(user=user)  # type: ignore[arg-type]
+        request.session[SETUP_DEVICE_KEY] = device.pk
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if authentication.two_factor_enrolment_confirm(
+            user=user, device=device, token=form.cleaned_data["token"]  # type: ignore[arg-type]
+        ):
+            request.session.pop(SETUP_DEVICE_KEY, None)
+            otp_login(request, device)
+            authentication.login_recorded(user=user, second_factor=True)  # type: ignore[arg-type]
+            return redirect(_safe_next(request))
+        form.add_error("token", _("That code is not valid. Check your authenticator and try again."))
+    secret = base64.b32encode(device.bin_key).decode("ascii")
+    context = {
+        "form": form,
+        "qr_svg": _qr_svg(device.config_url),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "next": _safe_next(request),
+    }
+    return render(request, "core/auth/two_factor_setup.html", context)
+
+
+def _qr_svg(data: str) -> str:
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return buffer.getvalue().decode("utf-8")
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        authentication.logout_recorded(user=request.user)  # type: ignore[arg-type]
+    logout(request)
+    return redirect("core:login")

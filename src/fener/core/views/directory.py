@@ -1,0 +1,94 @@
+"""The directory of institutions and municipalities."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from fener.core import selectors
+from fener.core.access import allowed, require
+from fener.core.forms import InstitutionForm, apply_service_errors
+from fener.core.models import Institution, InstitutionType
+from fener.core.services.institutions import institution_create, institution_update
+from fener.core.views.pagination import paginate
+
+
+@login_required
+def institution_list(request: HttpRequest) -> HttpResponse:
+    filters = {
+        "type": request.GET.get("type", ""),
+        "municipality_code": request.GET.get("municipality", ""),
+        "country": request.GET.get("country", ""),
+        "search": request.GET.get("q", "").strip(),
+    }
+    require(request.user, "view", Institution)
+    institutions = selectors.institution_list(user=request.user, **filters)
+    context = {
+        "page": paginate(request, institutions),
+        "filters": filters,
+        "types": InstitutionType.choices,
+        "municipalities": selectors.municipality_list(user=request.user),
+        "can_add": allowed(request.user, "add", Institution),
+    }
+    return render(request, "core/directory/institution_list.html", context)
+
+
+@login_required
+def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    institution = selectors.institution_get(user=request.user, pk=pk)
+    context = {
+        "institution": institution,
+        "children": selectors.institution_list(user=request.user).filter(parent=institution),
+        "can_change": allowed(request.user, "change", institution),
+    }
+    return render(request, "core/directory/institution_detail.html", context)
+
+
+@login_required
+def institution_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "add", Institution)
+    form = InstitutionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            institution = institution_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Institution added."))
+            return redirect("core:institution_detail", pk=institution.pk)
+    return render(request, "core/directory/institution_form.html", {"form": form})
+
+
+@login_required
+def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    institution = selectors.institution_get(user=request.user, pk=pk, action="change")
+    initial = {field: getattr(institution, field) for field in InstitutionForm.base_fields}
+    form = InstitutionForm(request.POST or None, initial=initial)
+    form.fields["key"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if k != "key"}
+        try:
+            institution_update(actor=request.user, institution=institution, **changes)  # type: ignore[arg-type]
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("core:institution_detail", pk=institution.pk)
+    return render(request, "core/directory/institution_form.html",
+                  {"form": form, "institution": institution})
+
+
+@login_required
+def municipality_list(request: HttpRequest) -> HttpResponse:
+    region = request.GET.get("region", "")
+    municipalities = selectors.municipality_list(user=request.user, region=region)
+    regions = (
+        selectors.municipality_list(user=request.user)
+        .order_by("region").values_list("region", flat=True).distinct()
+    )
+    return render(request, "core/directory/municipality_list.html",
+                  {"municipalities": municipalities, "regions": regions, "region": region})
