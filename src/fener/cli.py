@@ -65,8 +65,13 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, help="Port to listen on.")
-@click.option("--home", type=click.Path(path_type=Path), default=Path("var"), show_default=True,
-              help="Folder for the demo database and keys.")
+@click.option(
+    "--home",
+    type=click.Path(path_type=Path),
+    default=Path("var"),
+    show_default=True,
+    help="Folder for the demo database and keys.",
+)
 @click.option("--no-serve", is_flag=True, help="Prepare the database and data, then exit.")
 def demo(host: str, port: int, home: Path, no_serve: bool) -> None:
     """Set up a demo: database, migrations, demo data, then web server and task worker.
@@ -101,7 +106,9 @@ def _print_accounts(accounts: list[Any], password: str, url: str) -> None:
     for user in accounts:
         role = user.roles.first()
         table.add_row(
-            role.label if role else "-", user.username, user.institution.name_en,
+            role.label if role else "-",
+            user.username,
+            user.institution.name_en,
             "enrol at first log-in" if user.requires_two_factor else "-",
         )
     console.print(table)
@@ -115,7 +122,7 @@ def _serve_with_worker(host: str, port: int, threads: int = 8) -> None:
 
     from fener.config.wsgi import application
 
-    worker = subprocess.Popen([sys.executable, "-m", "fener.cli", "worker"], env=os.environ.copy())  # noqa: S603
+    worker = subprocess.Popen([sys.executable, "-m", "fener.cli", "worker"], env=os.environ.copy())
     server = create_server(application, host=host, port=port, threads=threads)
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -183,13 +190,23 @@ def migrate() -> None:
 @main.command()
 @click.option("--username", prompt=True, help="Log-in name of the new administrator.")
 @click.option("--email", prompt=True, help="E-mail address.")
-@click.option("--institution", "institution_key", prompt="Institution key",
-              help="Key of the institution they belong to (created if missing, see --institution-name).")
+@click.option(
+    "--institution",
+    "institution_key",
+    prompt="Institution key",
+    help="Key of the institution they belong to (created if missing, see --institution-name).",
+)
 @click.option("--institution-name", default="", help="English name, when the institution is new.")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="Password (prompted when not given; at least 12 characters).")
-def createadmin(username: str, email: str, institution_key: str, institution_name: str,
-                password: str) -> None:
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Password (prompted when not given; at least 12 characters).",
+)
+def createadmin(
+    username: str, email: str, institution_key: str, institution_name: str, password: str
+) -> None:
     """Create a system administrator (the first account of a new installation)."""
     _setup_django()
     from django.core.exceptions import ValidationError
@@ -198,13 +215,18 @@ def createadmin(username: str, email: str, institution_key: str, institution_nam
 
     try:
         user = create_first_administrator(
-            username=username, email=email, institution_key=institution_key,
-            institution_name=institution_name, password=password,
+            username=username,
+            email=email,
+            institution_key=institution_key,
+            institution_name=institution_name,
+            password=password,
         )
     except ValidationError as error:
         raise click.ClickException("; ".join(error.messages)) from error
-    console.print(f"[green]Created system administrator {user.username}.[/green] "
-                  "They enrol an authenticator at first log-in.")
+    console.print(
+        f"[green]Created system administrator {user.username}.[/green] "
+        "They enrol an authenticator at first log-in."
+    )
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

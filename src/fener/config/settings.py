@@ -14,8 +14,9 @@ Everything an operator sets is an environment variable:
   ``fener demo`` sets it to ``0`` because it serves plain HTTP on the loopback interface.
 - ``FENER_SESSION_IDLE_MINUTES`` / ``FENER_SESSION_MAX_HOURS``: session expiry.
 - ``FENER_LOGIN_FAILURE_LIMIT`` / ``FENER_LOGIN_LOCKOUT_MINUTES``: lock-out after failed log-ins.
-- ``FENER_EMAIL_URL``-style settings are deliberately not supported yet: ``EMAIL_HOST`` and
-  friends are read directly when ``FENER_EMAIL_HOST`` is set, otherwise mail goes to the console.
+- ``FENER_EMAIL_HOST`` (with ``FENER_EMAIL_PORT``, ``FENER_EMAIL_USER``,
+  ``FENER_EMAIL_PASSWORD``, ``FENER_EMAIL_FROM``): SMTP with STARTTLS; without it, mail is
+  written to the console.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ if not DEBUG:
             "FENER_DATA_KEY must be set: it encrypts identity data (see docs/operations.md)."
         )
 elif not SECRET_KEY:
-    SECRET_KEY = "development-only-insecure-key-" + "x" * 40  # noqa: S105 - DEBUG only
+    SECRET_KEY = "development-only-insecure-key-" + "x" * 40
 
 ALLOWED_HOSTS = [
     host.strip()
@@ -228,19 +229,29 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # --- Static files (served locally, never from a CDN) ----------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = FENER_HOME / "static"
+try:  # whitenoise expects the folder; ``fener manage collectstatic`` fills it in production
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- E-mail ---------------------------------------------------------------------------------
 if os.environ.get("FENER_EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ["FENER_EMAIL_HOST"]
-    EMAIL_PORT = env_int("FENER_EMAIL_PORT", 587)
-    EMAIL_HOST_USER = os.environ.get("FENER_EMAIL_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("FENER_EMAIL_PASSWORD", "")
-    EMAIL_USE_TLS = True
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["FENER_EMAIL_HOST"],
+                "port": env_int("FENER_EMAIL_PORT", 587),
+                "username": os.environ.get("FENER_EMAIL_USER", ""),
+                "password": os.environ.get("FENER_EMAIL_PASSWORD", ""),
+                "use_tls": True,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("FENER_EMAIL_FROM", "fener@localhost")
 FENER_BASE_URL = os.environ.get("FENER_BASE_URL", "http://127.0.0.1:8000")
 

@@ -41,7 +41,9 @@ class Policy:
     (``add``).
     """
 
-    def visible(self, user: Any, action: str, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    def visible(
+        self, user: Any, action: str, queryset: models.QuerySet[Any]
+    ) -> models.QuerySet[Any]:
         return queryset.none()
 
     def allows(self, user: Any, action: str, target: Any) -> bool:
@@ -99,14 +101,18 @@ def require(user: Any, action: str, target: models.Model | type[models.Model]) -
     raise AccessDenied(action)
 
 
-def restrict(queryset: models.QuerySet[M], user: Any, action: str = "view") -> models.QuerySet[M]:
+def restrict[M: models.Model](
+    queryset: models.QuerySet[M], user: Any, action: str = "view"
+) -> models.QuerySet[M]:
     """The rows of ``queryset`` that ``user`` may act on with ``action``."""
     if not is_active_user(user):
         return queryset.none()
     return _policy_for(queryset.model).visible(user, action, queryset)
 
 
-def get_visible(queryset: models.QuerySet[M], user: Any, action: str = "view", **lookup: Any) -> M:
+def get_visible[M: models.Model](
+    queryset: models.QuerySet[M], user: Any, action: str = "view", **lookup: Any
+) -> M:
     """One row the user may act on, or :class:`NotFound` (never a hint that it exists)."""
     try:
         return restrict(queryset, user, action).get(**lookup)

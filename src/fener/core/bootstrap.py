@@ -27,19 +27,30 @@ def create_first_administrator(
                 "to create it."
             )
         institution = Institution(
-            key=institution_key, type=InstitutionType.MINISTRY, name_mk=institution_name,
-            name_sq=institution_name, name_en=institution_name,
+            key=institution_key,
+            type=InstitutionType.MINISTRY,
+            name_mk=institution_name,
+            name_sq=institution_name,
+            name_en=institution_name,
         )
         institution.full_clean()
         institution.save()
-        audit_record(actor=None, action="institution.create", target=institution,
-                     after=audit_snapshot(institution))
+        audit_record(
+            actor=None,
+            action="institution.create",
+            target=institution,
+            after=audit_snapshot(institution),
+        )
     user = User(username=username, email=email, institution=institution)
     validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     user.roles.set([Role.objects.get(code="system_admin")])
-    audit_record(actor=None, action="user.create", target=user,
-                 after={**audit_snapshot(user), "roles": ["system_admin"]})
+    audit_record(
+        actor=None,
+        action="user.create",
+        target=user,
+        after={**audit_snapshot(user), "roles": ["system_admin"]},
+    )
     return user

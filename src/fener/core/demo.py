@@ -31,21 +31,43 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("system_admin", "admin", "Ана", "Петровска", "nat-commission", "System administrator"),
-    DemoAccount("national_coordinator", "coordinator", "Марко", "Стојанов", "nat-commission",
-                "National coordinator"),
+    DemoAccount(
+        "system_admin", "admin", "Ана", "Петровска", "nat-commission", "System administrator"
+    ),
+    DemoAccount(
+        "national_coordinator",
+        "coordinator",
+        "Марко",
+        "Стојанов",
+        "nat-commission",
+        "National coordinator",
+    ),
     DemoAccount("case_worker", "caseworker", "Елена", "Трајковска", "csw-skopje", "Social worker"),
     DemoAccount("case_supervisor", "supervisor", "Besa", "Rexhepi", "csw-tetovo", "Head of unit"),
-    DemoAccount("police_investigator", "police", "Никола", "Јовановски", "moi-thb-unit",
-                "Inspector"),
-    DemoAccount("financial_investigator", "finpolice", "Ivana", "Kostova", "financial-police",
-                "Financial investigator"),
+    DemoAccount(
+        "police_investigator", "police", "Никола", "Јовановски", "moi-thb-unit", "Inspector"
+    ),
+    DemoAccount(
+        "financial_investigator",
+        "finpolice",
+        "Ivana",
+        "Kostova",
+        "financial-police",
+        "Financial investigator",
+    ),
     DemoAccount("prosecutor", "prosecutor", "Arben", "Ademi", "ppo-oc", "Public prosecutor"),
     DemoAccount("ad_monitor", "admonitor", "Сара", "Николовска", "moi-thb-unit", "Analyst"),
-    DemoAccount("school_officer", "school", "Drita", "Selmani", "school-zef-lush-marku",
-                "School pedagogue"),
-    DemoAccount("municipality_officer", "municipality", "Горан", "Илиевски", "mun-kumanovo",
-                "Local prevention officer"),
+    DemoAccount(
+        "school_officer", "school", "Drita", "Selmani", "school-zef-lush-marku", "School pedagogue"
+    ),
+    DemoAccount(
+        "municipality_officer",
+        "municipality",
+        "Горан",
+        "Илиевски",
+        "mun-kumanovo",
+        "Local prevention officer",
+    ),
     DemoAccount("trainer", "trainer", "Маја", "Димитрова", "ngo-open-gate", "Trainer"),
     DemoAccount("auditor", "auditor", "Fatmir", "Hoxha", "ombudsman", "Auditor"),
     DemoAccount("viewer", "viewer", "Јана", "Георгиева", "io-osce", "Programme officer"),
@@ -102,8 +124,11 @@ def load_municipalities(progress: ProgressCallback, context: dict[str, Any]) -> 
         Municipality.objects.update_or_create(
             code=row["code"],
             defaults={
-                "name_mk": row["name_mk"], "name_sq": row["name_sq"], "name_en": row["name_en"],
-                "region": row["region"], "city_of_skopje": row["city_of_skopje"] == "true",
+                "name_mk": row["name_mk"],
+                "name_sq": row["name_sq"],
+                "name_en": row["name_en"],
+                "region": row["region"],
+                "city_of_skopje": row["city_of_skopje"] == "true",
                 "population": int(row["population"]),
                 "naturalearth_hasc": row["naturalearth_hasc"],
             },
@@ -118,8 +143,11 @@ def load_institutions(progress: ProgressCallback, context: dict[str, Any]) -> No
         Institution.objects.update_or_create(
             key=row["key"],
             defaults={
-                "type": row["type"], "name_mk": row["name_mk"], "name_sq": row["name_sq"],
-                "name_en": row["name_en"], "country": row["country"] or "MK",
+                "type": row["type"],
+                "name_mk": row["name_mk"],
+                "name_sq": row["name_sq"],
+                "name_en": row["name_en"],
+                "country": row["country"] or "MK",
                 "municipality": municipalities.get(row["municipality_code"]),
             },
         )
@@ -138,9 +166,11 @@ def load_accounts(progress: ProgressCallback, context: dict[str, Any]) -> None:
         user, created = User.objects.get_or_create(
             username=spec.username,
             defaults={
-                "first_name": spec.first_name, "last_name": spec.last_name,
+                "first_name": spec.first_name,
+                "last_name": spec.last_name,
                 "email": f"{spec.username}@demo.fener.mk",
-                "institution": institutions[spec.institution_key], "job_title": spec.job_title,
+                "institution": institutions[spec.institution_key],
+                "job_title": spec.job_title,
             },
         )
         if created:

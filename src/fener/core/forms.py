@@ -22,9 +22,11 @@ def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label=_("Six-digit code"), max_length=10,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "autofocus": True}),
+        label=_("Six-digit code"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
 
@@ -74,7 +76,9 @@ class UserEditForm(forms.Form):
 
 class UserRolesForm(forms.Form):
     roles = forms.ModelMultipleChoiceField(
-        label=_("Roles"), queryset=Role.objects.all(), widget=forms.CheckboxSelectMultiple,
+        label=_("Roles"),
+        queryset=Role.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
         required=False,
     )
 
@@ -96,7 +100,8 @@ class RoleForm(forms.Form):
 
 class PasswordChangeForm(forms.Form):
     current_password = forms.CharField(
-        label=_("Current password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Current password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     new_password = forms.CharField(
         label=_("New password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
@@ -132,7 +137,9 @@ class AuditFilterForm(forms.Form):
     target_type = forms.CharField(label=_("Record type"), required=False)
     target_id = forms.CharField(label=_("Record id"), required=False)
     request_id = forms.CharField(label=_("Request id"), required=False)
-    since = forms.DateField(label=_("From"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Until"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

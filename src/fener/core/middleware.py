@@ -103,5 +103,8 @@ class TwoFactorEnforcementMiddleware:
         except Resolver404:
             return False
         return match.view_name in {
-            "core:two_factor_verify", "core:two_factor_setup", "core:logout", "core:login",
+            "core:two_factor_verify",
+            "core:two_factor_setup",
+            "core:logout",
+            "core:login",
         }

@@ -47,12 +47,31 @@ def modules_for(user: Any) -> list[Module]:
     )
 
 
-register_module(Module("directory", _("Directory"), "core:institution_list",
-                       ("core.view_directory",), order=90))
-register_module(Module("accounts", _("Accounts"), "core:user_list",
-                       ("core.manage_users", "core.view_colleagues"), order=10,
-                       administration=True))
-register_module(Module("roles", _("Roles"), "core:role_list", ("core.manage_roles",),
-                       order=20, administration=True))
-register_module(Module("audit", _("Audit log"), "core:audit_list", ("core.view_audit",),
-                       order=30, administration=True))
+register_module(
+    Module("directory", _("Directory"), "core:institution_list", ("core.view_directory",), order=90)
+)
+register_module(
+    Module(
+        "accounts",
+        _("Accounts"),
+        "core:user_list",
+        ("core.manage_users", "core.view_colleagues"),
+        order=10,
+        administration=True,
+    )
+)
+register_module(
+    Module(
+        "roles", _("Roles"), "core:role_list", ("core.manage_roles",), order=20, administration=True
+    )
+)
+register_module(
+    Module(
+        "audit",
+        _("Audit log"),
+        "core:audit_list",
+        ("core.view_audit",),
+        order=30,
+        administration=True,
+    )
+)

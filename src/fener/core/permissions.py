@@ -40,8 +40,12 @@ _EVERYONE = ("core.view_directory", "core.view_colleagues")
 
 # The grants a fresh installation starts with (copied into migration 0002).
 DEFAULT_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    "system_admin": (*_EVERYONE, "core.manage_institutions", "core.manage_users",
-                     "core.manage_roles"),
+    "system_admin": (
+        *_EVERYONE,
+        "core.manage_institutions",
+        "core.manage_users",
+        "core.manage_roles",
+    ),
     "national_coordinator": (*_EVERYONE, "core.manage_institutions"),
     "case_worker": _EVERYONE,
     "case_supervisor": _EVERYONE,

@@ -14,7 +14,9 @@ from fener.core.models import AuditEvent, Institution, Municipality, Role, User
 class MunicipalityPolicy(Policy):
     """Reference data: readable by anyone with the directory permission, never edited here."""
 
-    def visible(self, user: Any, action: str, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    def visible(
+        self, user: Any, action: str, queryset: models.QuerySet[Any]
+    ) -> models.QuerySet[Any]:
         if action == "view" and has_permission(user, "core.view_directory"):
             return queryset
         return queryset.none()
@@ -34,7 +36,9 @@ class InstitutionPolicy(Policy):
             "change": "core.manage_institutions",
         }.get(action)
 
-    def visible(self, user: Any, action: str, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    def visible(
+        self, user: Any, action: str, queryset: models.QuerySet[Any]
+    ) -> models.QuerySet[Any]:
         code = self._permission(action)
         return queryset if code and has_permission(user, code) else queryset.none()
 
@@ -53,7 +57,9 @@ USER_ADMIN_ACTIONS = frozenset({"change", *SELF_FORBIDDEN_USER_ACTIONS})
 class UserPolicy(Policy):
     """Accounts: administrators see all; colleagues see their own institution; all see self."""
 
-    def visible(self, user: Any, action: str, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    def visible(
+        self, user: Any, action: str, queryset: models.QuerySet[Any]
+    ) -> models.QuerySet[Any]:
         if action == "view":
             if has_permission(user, "core.manage_users"):
                 return queryset
@@ -87,20 +93,26 @@ class UserPolicy(Policy):
 class RolePolicy(Policy):
     """Roles are visible to every active user; only role managers change them."""
 
-    def visible(self, user: Any, action: str, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    def visible(
+        self, user: Any, action: str, queryset: models.QuerySet[Any]
+    ) -> models.QuerySet[Any]:
         if action == "view" or (action == "change" and has_permission(user, "core.manage_roles")):
             return queryset
         return queryset.none()
 
     def allows(self, user: Any, action: str, target: Any) -> bool:
-        return action == "view" or (action == "change" and has_permission(user, "core.manage_roles"))
+        return action == "view" or (
+            action == "change" and has_permission(user, "core.manage_roles")
+        )
 
 
 @register_policy(AuditEvent)
 class AuditEventPolicy(Policy):
     """Only auditors search the log; nobody may change it, whatever their role."""
 
-    def visible(self, user: Any, action: str, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    def visible(
+        self, user: Any, action: str, queryset: models.QuerySet[Any]
+    ) -> models.QuerySet[Any]:
         if action == "view" and has_permission(user, "core.view_audit"):
             return queryset
         return queryset.none()

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from fener.core.access import get_visible, restrict
 from fener.core.models import AuditEvent, Institution, Municipality, Role, User
+from fener.core.models.translated import localized_name_field
 
 
 def institution_list(
@@ -31,10 +32,12 @@ def institution_list(
         institutions = institutions.filter(country=country.upper())
     if search:
         institutions = institutions.filter(
-            Q(name_mk__icontains=search) | Q(name_sq__icontains=search)
-            | Q(name_en__icontains=search) | Q(key__icontains=search)
+            Q(name_mk__icontains=search)
+            | Q(name_sq__icontains=search)
+            | Q(name_en__icontains=search)
+            | Q(key__icontains=search)
         )
-    return institutions
+    return institutions.order_by(localized_name_field())
 
 
 def institution_get(*, user: Any, pk: Any, action: str = "view") -> Institution:
@@ -44,7 +47,7 @@ def institution_get(*, user: Any, pk: Any, action: str = "view") -> Institution:
 
 
 def municipality_list(*, user: Any, region: str = "") -> QuerySet[Municipality]:
-    municipalities = restrict(Municipality.objects.all(), user)
+    municipalities = restrict(Municipality.objects.order_by(localized_name_field()), user)
     return municipalities.filter(region=region) if region else municipalities
 
 
@@ -65,8 +68,10 @@ def user_list(
         users = users.filter(is_active=active)
     if search:
         users = users.filter(
-            Q(username__icontains=search) | Q(first_name__icontains=search)
-            | Q(last_name__icontains=search) | Q(email__icontains=search)
+            Q(username__icontains=search)
+            | Q(first_name__icontains=search)
+            | Q(last_name__icontains=search)
+            | Q(email__icontains=search)
         )
     return users.distinct()
 

@@ -17,8 +17,9 @@ urlpatterns = [
     path("accounts/profile/", profile.profile, name="profile"),
     path("accounts/profile/password/", profile.password_change, name="password_change"),
     path("accounts/profile/tokens/", profile.token_create, name="token_create"),
-    path("accounts/profile/tokens/<str:token_key>/revoke/", profile.token_revoke,
-         name="token_revoke"),
+    path(
+        "accounts/profile/tokens/<str:token_key>/revoke/", profile.token_revoke, name="token_revoke"
+    ),
     path(
         "accounts/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
@@ -29,7 +30,9 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(template_name="core/auth/password_set_done.html"),
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="core/auth/password_set_done.html"
+        ),
         name="password_reset_complete",
     ),
     # Directory.
@@ -45,8 +48,11 @@ urlpatterns = [
     path("administration/accounts/<int:pk>/edit/", accounts.user_edit, name="user_edit"),
     path("administration/accounts/<int:pk>/roles/", accounts.user_roles, name="user_roles"),
     path("administration/accounts/<int:pk>/active/", accounts.user_active, name="user_active"),
-    path("administration/accounts/<int:pk>/two-factor-reset/", accounts.user_two_factor_reset,
-         name="user_two_factor_reset"),
+    path(
+        "administration/accounts/<int:pk>/two-factor-reset/",
+        accounts.user_two_factor_reset,
+        name="user_two_factor_reset",
+    ),
     path("administration/roles/", roles.role_list, name="role_list"),
     path("administration/roles/<int:pk>/", roles.role_edit, name="role_edit"),
     path("audit/", audit.audit_list, name="audit_list"),

@@ -12,8 +12,17 @@ from fener.core.models import AuditEvent, Institution, InstitutionType, Municipa
 class MunicipalitySerializer(serializers.ModelSerializer[Municipality]):
     class Meta:
         model = Municipality
-        fields = ["id", "code", "name", "name_mk", "name_sq", "name_en", "region",
-                  "city_of_skopje", "population"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "name_mk",
+            "name_sq",
+            "name_en",
+            "region",
+            "city_of_skopje",
+            "population",
+        ]
 
 
 class InstitutionSerializer(serializers.ModelSerializer[Institution]):
@@ -27,8 +36,21 @@ class InstitutionSerializer(serializers.ModelSerializer[Institution]):
 
     class Meta:
         model = Institution
-        fields = ["id", "key", "type", "name", "name_mk", "name_sq", "name_en", "municipality",
-                  "country", "parent", "email", "phone", "is_active"]
+        fields = [
+            "id",
+            "key",
+            "type",
+            "name",
+            "name_mk",
+            "name_sq",
+            "name_en",
+            "municipality",
+            "country",
+            "parent",
+            "email",
+            "phone",
+            "is_active",
+        ]
         read_only_fields = ["id", "name"]
 
     def validate_country(self, value: str) -> str:
@@ -49,8 +71,18 @@ class UserSerializer(serializers.ModelSerializer[User]):
 
     class Meta:
         model = User
-        fields = ["id", "username", "first_name", "last_name", "email", "job_title",
-                  "institution", "roles", "is_active", "preferred_language"]
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "job_title",
+            "institution",
+            "roles",
+            "is_active",
+            "preferred_language",
+        ]
 
 
 class MeSerializer(UserSerializer):
@@ -68,8 +100,20 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
 
     class Meta:
         model = AuditEvent
-        fields = ["id", "at", "actor_label", "institution", "action", "target_type",
-                  "target_id", "target_label", "before", "after", "purpose", "request_id"]
+        fields = [
+            "id",
+            "at",
+            "actor_label",
+            "institution",
+            "action",
+            "target_type",
+            "target_id",
+            "target_label",
+            "before",
+            "after",
+            "purpose",
+            "request_id",
+        ]
 
 
 def validated_changes(serializer: serializers.Serializer[Any]) -> dict[str, Any]:

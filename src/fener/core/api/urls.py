@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from fener.core.api import views
+from fener.core.api import schema, views  # noqa: F401 - schema registers extensions
 
 app_name = "api"
 

@@ -45,13 +45,19 @@ class MunicipalityList(generics.ListAPIView[Any]):
     serializer_class = MunicipalitySerializer
 
     def get_queryset(self) -> QuerySet[Any]:
-        return selectors.municipality_list(user=self.request.user, region=self.request.GET.get("region", ""))
+        return selectors.municipality_list(
+            user=self.request.user, region=self.request.GET.get("region", "")
+        )
 
 
-@extend_schema(parameters=[
-    OpenApiParameter("type", str), OpenApiParameter("municipality", str),
-    OpenApiParameter("country", str), OpenApiParameter("q", str),
-])
+@extend_schema(
+    parameters=[
+        OpenApiParameter("type", str),
+        OpenApiParameter("municipality", str),
+        OpenApiParameter("country", str),
+        OpenApiParameter("q", str),
+    ]
+)
 class InstitutionList(generics.ListCreateAPIView[Any]):
     """The institution directory; coordinators and administrators may add to it."""
 
@@ -60,8 +66,10 @@ class InstitutionList(generics.ListCreateAPIView[Any]):
     def get_queryset(self) -> QuerySet[Any]:
         params = self.request.GET
         return selectors.institution_list(
-            user=self.request.user, type=params.get("type", ""),
-            municipality_code=params.get("municipality", ""), country=params.get("country", ""),
+            user=self.request.user,
+            type=params.get("type", ""),
+            municipality_code=params.get("municipality", ""),
+            country=params.get("country", ""),
             search=params.get("q", ""),
         )
 
@@ -121,11 +129,15 @@ class RoleList(generics.ListAPIView[Any]):
         return selectors.role_list(user=self.request.user)
 
 
-@extend_schema(parameters=[
-    OpenApiParameter("actor", str), OpenApiParameter("action", str),
-    OpenApiParameter("target_type", str), OpenApiParameter("target_id", str),
-    OpenApiParameter("request_id", str),
-])
+@extend_schema(
+    parameters=[
+        OpenApiParameter("actor", str),
+        OpenApiParameter("action", str),
+        OpenApiParameter("target_type", str),
+        OpenApiParameter("target_id", str),
+        OpenApiParameter("request_id", str),
+    ]
+)
 class AuditEventList(generics.ListAPIView[Any]):
     """Search the audit log (auditors). Others get an empty list, never an error that leaks."""
 
@@ -135,9 +147,12 @@ class AuditEventList(generics.ListAPIView[Any]):
         require(self.request.user, "view", AuditEvent)
         params = self.request.GET
         return selectors.audit_search(
-            user=self.request.user, actor=params.get("actor", ""),
-            action=params.get("action", ""), target_type=params.get("target_type", ""),
-            target_id=params.get("target_id", ""), request_id=params.get("request_id", ""),
+            user=self.request.user,
+            actor=params.get("actor", ""),
+            action=params.get("action", ""),
+            target_type=params.get("target_type", ""),
+            target_id=params.get("target_id", ""),
+            request_id=params.get("request_id", ""),
         )
 
 

@@ -9,120 +9,318 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Municipality',
+            name="Municipality",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_mk', models.CharField(max_length=200, verbose_name='name (Macedonian)')),
-                ('name_sq', models.CharField(max_length=200, verbose_name='name (Albanian)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('code', models.CharField(max_length=4, unique=True)),
-                ('region', models.CharField(max_length=40)),
-                ('city_of_skopje', models.BooleanField(default=False)),
-                ('population', models.PositiveIntegerField(help_text='Census 2021 resident population')),
-                ('naturalearth_hasc', models.CharField(blank=True, max_length=10)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_mk", models.CharField(max_length=200, verbose_name="name (Macedonian)")),
+                ("name_sq", models.CharField(max_length=200, verbose_name="name (Albanian)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("code", models.CharField(max_length=4, unique=True)),
+                ("region", models.CharField(max_length=40)),
+                ("city_of_skopje", models.BooleanField(default=False)),
+                (
+                    "population",
+                    models.PositiveIntegerField(help_text="Census 2021 resident population"),
+                ),
+                ("naturalearth_hasc", models.CharField(blank=True, max_length=10)),
             ],
             options={
-                'verbose_name_plural': 'municipalities',
-                'ordering': ['name_en'],
+                "verbose_name_plural": "municipalities",
+                "ordering": ["name_en"],
             },
         ),
         migrations.CreateModel(
-            name='Role',
+            name="Role",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(help_text='Fallback label for roles added later', max_length=100)),
-                ('permissions', models.JSONField(default=list, help_text='Permission codes this role grants')),
-                ('requires_two_factor', models.BooleanField(default=False, help_text='Holders must log in with a one-time code')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Fallback label for roles added later", max_length=100
+                    ),
+                ),
+                (
+                    "permissions",
+                    models.JSONField(default=list, help_text="Permission codes this role grants"),
+                ),
+                (
+                    "requires_two_factor",
+                    models.BooleanField(
+                        default=False, help_text="Holders must log in with a one-time code"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Institution',
+            name="Institution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_mk', models.CharField(max_length=200, verbose_name='name (Macedonian)')),
-                ('name_sq', models.CharField(max_length=200, verbose_name='name (Albanian)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('key', models.SlugField(help_text='Stable short identifier', max_length=60, unique=True)),
-                ('type', models.CharField(choices=[('police', 'Police'), ('financial_police', 'Financial police'), ('customs', 'Customs'), ('prosecution', 'Public prosecution'), ('court', 'Court'), ('social_work_centre', 'Centre for social work'), ('shelter', 'Shelter'), ('ngo', 'Non-governmental organisation'), ('international_org', 'International organisation'), ('school', 'School'), ('municipality', 'Municipality'), ('media', 'Media'), ('ministry', 'Ministry or state body'), ('national_commission', 'National commission'), ('ombudsman', 'Ombudsman')], max_length=30)),
-                ('country', models.CharField(default='MK', help_text='ISO 3166-1 alpha-2 code', max_length=2)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='core.institution')),
-                ('municipality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='institutions', to='core.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_mk", models.CharField(max_length=200, verbose_name="name (Macedonian)")),
+                ("name_sq", models.CharField(max_length=200, verbose_name="name (Albanian)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="Stable short identifier", max_length=60, unique=True
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("police", "Police"),
+                            ("financial_police", "Financial police"),
+                            ("customs", "Customs"),
+                            ("prosecution", "Public prosecution"),
+                            ("court", "Court"),
+                            ("social_work_centre", "Centre for social work"),
+                            ("shelter", "Shelter"),
+                            ("ngo", "Non-governmental organisation"),
+                            ("international_org", "International organisation"),
+                            ("school", "School"),
+                            ("municipality", "Municipality"),
+                            ("media", "Media"),
+                            ("ministry", "Ministry or state body"),
+                            ("national_commission", "National commission"),
+                            ("ombudsman", "Ombudsman"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(
+                        default="MK", help_text="ISO 3166-1 alpha-2 code", max_length=2
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="core.institution",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="institutions",
+                        to="core.municipality",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name_en'],
+                "ordering": ["name_en"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('preferred_language', models.CharField(blank=True, choices=[('mk', 'Македонски'), ('sq', 'Shqip'), ('en', 'English')], max_length=5)),
-                ('job_title', models.CharField(blank=True, max_length=120, verbose_name='job title')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='users', to='core.institution')),
-                ('roles', models.ManyToManyField(blank=True, related_name='users', to='core.role')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        blank=True,
+                        choices=[("mk", "Македонски"), ("sq", "Shqip"), ("en", "English")],
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "job_title",
+                    models.CharField(blank=True, max_length=120, verbose_name="job title"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="core.institution",
+                    ),
+                ),
+                ("roles", models.ManyToManyField(blank=True, related_name="users", to="core.role")),
             ],
             options={
-                'ordering': ['username'],
+                "ordering": ["username"],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor_label', models.CharField(blank=True, max_length=150)),
-                ('action', models.CharField(db_index=True, max_length=80)),
-                ('target_type', models.CharField(blank=True, db_index=True, max_length=80)),
-                ('target_id', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('target_label', models.CharField(blank=True, max_length=200)),
-                ('before', models.JSONField(blank=True, null=True)),
-                ('after', models.JSONField(blank=True, null=True)),
-                ('purpose', models.CharField(blank=True, max_length=300)),
-                ('request_id', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('institution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.institution')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("actor_label", models.CharField(blank=True, max_length=150)),
+                ("action", models.CharField(db_index=True, max_length=80)),
+                ("target_type", models.CharField(blank=True, db_index=True, max_length=80)),
+                ("target_id", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("target_label", models.CharField(blank=True, max_length=200)),
+                ("before", models.JSONField(blank=True, null=True)),
+                ("after", models.JSONField(blank=True, null=True)),
+                ("purpose", models.CharField(blank=True, max_length=300)),
+                ("request_id", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.institution",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['target_type', 'target_id', 'at'], name='core_audite_target__ba710c_idx')],
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["target_type", "target_id", "at"],
+                        name="core_audite_target__ba710c_idx",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='institution',
-            index=models.Index(fields=['type', 'country'], name='core_instit_type_558193_idx'),
+            model_name="institution",
+            index=models.Index(fields=["type", "country"], name="core_instit_type_558193_idx"),
         ),
     ]

@@ -4,8 +4,16 @@ from django.db import migrations
 
 EVERYONE = ["core.view_colleagues", "core.view_directory"]
 ROLES = {
-    "system_admin": ("System administrator", EVERYONE + ["core.manage_institutions", "core.manage_roles", "core.manage_users"], True),
-    "national_coordinator": ("National coordinator", EVERYONE + ["core.manage_institutions"], False),
+    "system_admin": (
+        "System administrator",
+        EVERYONE + ["core.manage_institutions", "core.manage_roles", "core.manage_users"],
+        True,
+    ),
+    "national_coordinator": (
+        "National coordinator",
+        EVERYONE + ["core.manage_institutions"],
+        False,
+    ),
     "case_worker": ("Case worker", EVERYONE, False),
     "case_supervisor": ("Case supervisor", EVERYONE, False),
     "police_investigator": ("Police investigator", EVERYONE, False),
@@ -25,7 +33,11 @@ def create_roles(apps, schema_editor):
     for code, (name, permissions, two_factor) in ROLES.items():
         Role.objects.get_or_create(
             code=code,
-            defaults={"name": name, "permissions": sorted(permissions), "requires_two_factor": two_factor},
+            defaults={
+                "name": name,
+                "permissions": sorted(permissions),
+                "requires_two_factor": two_factor,
+            },
         )
 
 

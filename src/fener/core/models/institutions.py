@@ -6,6 +6,18 @@ from django.utils.translation import gettext_lazy as _
 from fener.core.models.translated import TranslatedName
 
 
+REGION_LABELS = {
+    "Skopje": _("Skopje region"),
+    "Pelagonia": _("Pelagonia region"),
+    "Polog": _("Polog region"),
+    "Northeast": _("Northeast region"),
+    "East": _("East region"),
+    "Southeast": _("Southeast region"),
+    "Southwest": _("Southwest region"),
+    "Vardar": _("Vardar region"),
+}
+
+
 class Municipality(TranslatedName):
     """One of the 80 municipalities of North Macedonia (Census 2021 frame).
 
@@ -21,6 +33,11 @@ class Municipality(TranslatedName):
     class Meta:
         ordering = ["name_en"]
         verbose_name_plural = "municipalities"
+
+    @property
+    def region_label(self) -> str:
+        """The statistical region's name in the active language."""
+        return str(REGION_LABELS.get(self.region, self.region))
 
 
 class InstitutionType(models.TextChoices):
@@ -64,6 +81,15 @@ class Institution(TranslatedName):
         indexes = [models.Index(fields=["type", "country"])]
 
     AUDIT_FIELDS = (
-        "key", "type", "name_mk", "name_sq", "name_en", "municipality_id", "country",
-        "parent_id", "email", "phone", "is_active",
+        "key",
+        "type",
+        "name_mk",
+        "name_sq",
+        "name_en",
+        "municipality_id",
+        "country",
+        "parent_id",
+        "email",
+        "phone",
+        "is_active",
     )

@@ -4,6 +4,12 @@ from django.db import models
 from django.utils import translation
 
 
+def localized_name_field() -> str:
+    """The name column for the active language, for ordering lists as the reader reads them."""
+    language = (translation.get_language() or "mk")[:2]
+    return f"name_{language}" if language in {"mk", "sq", "en"} else "name_en"
+
+
 class TranslatedName(models.Model):
     """Abstract base for records whose name is stored in Macedonian, Albanian and English."""
 
@@ -17,8 +23,7 @@ class TranslatedName(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language, falling back to English, then Macedonian."""
-        language = (translation.get_language() or "mk")[:2]
-        return getattr(self, f"name_{language}", "") or self.name_en or self.name_mk
+        return getattr(self, localized_name_field()) or self.name_en or self.name_mk
 
     def __str__(self) -> str:
         return self.name

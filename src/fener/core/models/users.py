@@ -53,8 +53,14 @@ class User(AbstractUser):
 
     REQUIRED_FIELDS = ["email"]
     AUDIT_FIELDS = (
-        "username", "first_name", "last_name", "email", "institution_id", "is_active",
-        "job_title", "preferred_language",
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "institution_id",
+        "is_active",
+        "job_title",
+        "preferred_language",
     )
 
     class Meta:

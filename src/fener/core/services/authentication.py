@@ -65,7 +65,9 @@ def api_token_create(*, user: User, days: int) -> tuple[AuthToken, str]:
         raise ValueError(f"A token lives between 1 and {MAX_TOKEN_DAYS} days.")
     instance, plain = AuthToken.objects.create(user=user, expiry=timedelta(days=days))
     audit_record(
-        actor=user, action="api_token.create", target=user,
+        actor=user,
+        action="api_token.create",
+        target=user,
         after={"token_key": instance.token_key, "expiry": instance.expiry.isoformat()},
     )
     return instance, plain

@@ -6,14 +6,25 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fener.core.access import require
 from fener.core.audit import audit_changes, audit_record, audit_snapshot
 from fener.core.models import Institution, User
 
 EDITABLE_FIELDS = frozenset(
-    {"type", "name_mk", "name_sq", "name_en", "municipality", "country", "parent", "email",
-     "phone", "is_active"}
+    {
+        "type",
+        "name_mk",
+        "name_sq",
+        "name_en",
+        "municipality",
+        "country",
+        "parent",
+        "email",
+        "phone",
+        "is_active",
+    }
 )
 
 
@@ -37,7 +48,9 @@ def institution_create(
     institution.full_clean()
     institution.save()
     audit_record(
-        actor=actor, action="institution.create", target=institution,
+        actor=actor,
+        action="institution.create",
+        target=institution,
         after=audit_snapshot(institution),
     )
     return institution
@@ -53,15 +66,18 @@ def institution_update(*, actor: User, institution: Institution, **changes: Any)
     for field, value in changes.items():
         setattr(institution, field, value)
     if institution.parent_id is not None and institution.parent_id == institution.pk:
-        raise ValidationError({"parent": "An institution cannot be its own parent."})
+        raise ValidationError({"parent": _("An institution cannot be its own parent.")})
     institution.full_clean()
     changed_before, changed_after = audit_changes(before, audit_snapshot(institution))
     if not changed_after:
         return institution
     institution.save()
     audit_record(
-        actor=actor, action="institution.update", target=institution,
-        before=changed_before, after=changed_after,
+        actor=actor,
+        action="institution.update",
+        target=institution,
+        before=changed_before,
+        after=changed_after,
     )
     return institution
 
@@ -69,4 +85,6 @@ def institution_update(*, actor: User, institution: Institution, **changes: Any)
 def _reject_unknown_fields(fields: dict[str, Any]) -> None:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
-        raise ValidationError(f"Unknown institution fields: {', '.join(sorted(unknown))}")
+        raise ValidationError(
+            _("Unknown institution fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )

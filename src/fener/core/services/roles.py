@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fener.core.access import require
 from fener.core.audit import audit_changes, audit_record, audit_snapshot
@@ -31,7 +32,9 @@ def role_update(
         codes = sorted(set(permissions))
         unknown = [code for code in codes if code not in PERMISSIONS]
         if unknown:
-            raise ValidationError(f"Unknown permission codes: {', '.join(unknown)}")
+            raise ValidationError(
+                _("Unknown permission codes: %(codes)s") % {"codes": ", ".join(unknown)}
+            )
         role.permissions = codes
     changed_before, changed_after = audit_changes(before, audit_snapshot(role))
     if not changed_after:
@@ -47,10 +50,9 @@ def role_update(
 def ensure_administration_remains_possible() -> None:
     """Refuse a change that would leave no active account able to manage roles and users."""
     for code in ("core.manage_roles", "core.manage_users"):
-        holders = [
-            role.pk for role in Role.objects.all() if code in role.permissions
-        ]
+        holders = [role.pk for role in Role.objects.all() if code in role.permissions]
         if not User.objects.filter(is_active=True, roles__in=holders).exists():
             raise ValidationError(
-                f"This change would leave no active account with the permission {code}."
+                _("This change would leave no active account with the permission %(code)s.")
+                % {"code": code}
             )

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fener.core.access import require
@@ -44,10 +45,14 @@ def user_create(
     """Open an account. Without a password, the person gets an e-mail to set their own."""
     require(actor, "add", User)
     if not email:
-        raise ValidationError({"email": "An e-mail address is required."})
+        raise ValidationError({"email": _("An e-mail address is required.")})
     user = User(
-        username=username, email=email, institution=institution, first_name=first_name,
-        last_name=last_name, job_title=job_title,
+        username=username,
+        email=email,
+        institution=institution,
+        first_name=first_name,
+        last_name=last_name,
+        job_title=job_title,
     )
     if password is not None:
         validate_password(password, user)
@@ -75,7 +80,10 @@ def user_update(*, actor: User, user: User, **changes: Any) -> User:
         require(actor, "change", user)
     unknown = set(changes) - allowed_fields
     if unknown:
-        raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}")
+        raise ValidationError(
+            _("These fields cannot be changed here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     user = User.objects.select_for_update().get(pk=user.pk)
     before = audit_snapshot(user)
     for field, value in changes.items():
@@ -111,8 +119,11 @@ def user_set_roles(*, actor: User, user: User, roles: Iterable[Role]) -> User:
     user.forget_permissions()
     ensure_administration_remains_possible()
     audit_record(
-        actor=actor, action="user.set_roles", target=user,
-        before={"roles": before}, after={"roles": after},
+        actor=actor,
+        action="user.set_roles",
+        target=user,
+        before={"roles": before},
+        after={"roles": after},
     )
     return user
 
@@ -122,7 +133,7 @@ def user_set_active(*, actor: User, user: User, active: bool, reason: str) -> Us
     """Deactivate or reactivate an account, with a reason for the audit log."""
     require(actor, "deactivate", user)
     if not reason.strip():
-        raise ValidationError({"reason": "A reason is required."})
+        raise ValidationError({"reason": _("A reason is required.")})
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active == active:
         return user
@@ -131,8 +142,12 @@ def user_set_active(*, actor: User, user: User, active: bool, reason: str) -> Us
     if not active:
         ensure_administration_remains_possible()
     audit_record(
-        actor=actor, action="user.activate" if active else "user.deactivate", target=user,
-        before={"is_active": not active}, after={"is_active": active}, purpose=reason,
+        actor=actor,
+        action="user.activate" if active else "user.deactivate",
+        target=user,
+        before={"is_active": not active},
+        after={"is_active": active},
+        purpose=reason,
     )
     return user
 
@@ -142,12 +157,16 @@ def user_reset_two_factor(*, actor: User, user: User, reason: str) -> User:
     """Remove an account's authenticator, e.g. after a lost phone; they enrol again."""
     require(actor, "reset_two_factor", user)
     if not reason.strip():
-        raise ValidationError({"reason": "A reason is required."})
+        raise ValidationError({"reason": _("A reason is required.")})
     removed = TOTPDevice.objects.filter(user=user).count()
     TOTPDevice.objects.filter(user=user).delete()
     audit_record(
-        actor=actor, action="user.reset_two_factor", target=user,
-        before={"devices": removed}, after={"devices": 0}, purpose=reason,
+        actor=actor,
+        action="user.reset_two_factor",
+        target=user,
+        before={"devices": removed},
+        after={"devices": 0},
+        purpose=reason,
     )
     return user
 
@@ -156,7 +175,7 @@ def user_reset_two_factor(*, actor: User, user: User, reason: str) -> User:
 def user_change_password(*, user: User, current_password: str, new_password: str) -> User:
     """A person changes their own password (the current one is checked first)."""
     if not user.check_password(current_password):
-        raise ValidationError({"current_password": "The current password is not correct."})
+        raise ValidationError({"current_password": _("The current password is not correct.")})
     validate_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])

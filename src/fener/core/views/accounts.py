@@ -67,7 +67,8 @@ def user_create(request: HttpRequest) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             messages.success(
-                request, _("Account created. An e-mail with a link to set a password is on its way.")
+                request,
+                _("Account created. An e-mail with a link to set a password is on its way."),
             )
             return redirect("core:user_detail", pk=account.pk)
     return render(request, "core/accounts/user_form.html", {"form": form})
@@ -97,7 +98,9 @@ def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user_services.user_set_roles(
-                actor=request.user, user=account, roles=form.cleaned_data["roles"]  # type: ignore[arg-type]
+                actor=request.user,
+                user=account,
+                roles=form.cleaned_data["roles"],  # type: ignore[arg-type]
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -118,12 +121,17 @@ def user_active(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("core:user_detail", pk=account.pk)
     try:
         user_services.user_set_active(
-            actor=request.user, user=account, active=activate, reason=form.cleaned_data["reason"]  # type: ignore[arg-type]
+            actor=request.user,
+            user=account,
+            active=activate,
+            reason=form.cleaned_data["reason"],  # type: ignore[arg-type]
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Account reactivated.") if activate else _("Account deactivated."))
+        messages.success(
+            request, _("Account reactivated.") if activate else _("Account deactivated.")
+        )
     return redirect("core:user_detail", pk=account.pk)
 
 
@@ -136,7 +144,11 @@ def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Give a reason for the audit log."))
         return redirect("core:user_detail", pk=account.pk)
     user_services.user_reset_two_factor(
-        actor=request.user, user=account, reason=form.cleaned_data["reason"]  # type: ignore[arg-type]
+        actor=request.user,
+        user=account,
+        reason=form.cleaned_data["reason"],  # type: ignore[arg-type]
     )
-    messages.success(request, _("The authenticator was removed. The person enrols again at next log-in."))
+    messages.success(
+        request, _("The authenticator was removed. The person enrols again at next log-in.")
+    )
     return redirect("core:user_detail", pk=account.pk)

@@ -18,8 +18,18 @@ from fener.core.models import AuditEvent
 from fener.core.views.pagination import paginate
 
 EXPORT_COLUMNS = (
-    "at", "actor_label", "institution_id", "action", "target_type", "target_id", "target_label",
-    "purpose", "request_id", "ip_address", "before", "after",
+    "at",
+    "actor_label",
+    "institution_id",
+    "action",
+    "target_type",
+    "target_id",
+    "target_label",
+    "purpose",
+    "request_id",
+    "ip_address",
+    "before",
+    "after",
 )
 
 
@@ -39,8 +49,11 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     form, events = _filtered(request)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "core/audit/audit_list.html",
-                  {"form": form, "page": paginate(request, events), "query": query.urlencode()})
+    return render(
+        request,
+        "core/audit/audit_list.html",
+        {"form": form, "page": paginate(request, events), "query": query.urlencode()},
+    )
 
 
 @login_required
@@ -62,9 +75,13 @@ class _Echo:
 @login_required
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered rows as CSV. The export itself is recorded in the log."""
-    form, events = _filtered(request)
-    audit_record(actor=request.user, action="audit.export",  # type: ignore[arg-type]
-                 purpose=request.GET.urlencode()[:300], target_label="audit log")
+    _form, events = _filtered(request)
+    audit_record(
+        actor=request.user,
+        action="audit.export",  # type: ignore[arg-type]
+        purpose=request.GET.urlencode()[:300],
+        target_label="audit log",
+    )
     writer = csv.writer(_Echo())
 
     def rows() -> Any:
@@ -73,7 +90,8 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
             yield writer.writerow(
                 [
                     json.dumps(getattr(event, column), ensure_ascii=False)
-                    if column in ("before", "after") else getattr(event, column)
+                    if column in ("before", "after")
+                    else getattr(event, column)
                     for column in EXPORT_COLUMNS
                 ]
             )

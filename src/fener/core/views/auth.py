@@ -78,7 +78,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "core/auth/login.html", {"form": form, "next": _safe_next(request)})
 
 
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """What a locked-out user name sees (django-axes calls this)."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "core/auth/locked_out.html", {"minutes": minutes}, status=429)
@@ -90,8 +92,11 @@ def _remember_language(response: HttpResponse, user: Any) -> HttpResponse:
     if language:
         translation.activate(language)
         response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, language, secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=True, samesite="Lax",
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
         )
         if isinstance(response, HttpResponseRedirect):
             response["Location"] = _in_language(response["Location"], language)
@@ -102,7 +107,7 @@ def _in_language(url: str, language: str) -> str:
     for code, _name in settings.LANGUAGES:
         prefix = f"/{code}/"
         if url.startswith(prefix):
-            return f"/{language}/" + url[len(prefix):]
+            return f"/{language}/" + url[len(prefix) :]
     return url
 
 
@@ -125,9 +130,12 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                 authentication.login_recorded(user=user, second_factor=True)  # type: ignore[arg-type]
                 return redirect(_safe_next(request))
         audit_record(actor=user, action="auth.two_factor_failed", target=user)  # type: ignore[arg-type]
-        form.add_error("token", _("That code is not valid. Check your authenticator and try again."))
-    return render(request, "core/auth/two_factor_verify.html",
-                  {"form": form, "next": _safe_next(request)})
+        form.add_error(
+            "token", _("That code is not valid. Check your authenticator and try again.")
+        )
+    return render(
+        request, "core/auth/two_factor_verify.html", {"form": form, "next": _safe_next(request)}
+    )
 
 
 @never_cache
@@ -147,13 +155,17 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if authentication.two_factor_enrolment_confirm(
-            user=user, device=device, token=form.cleaned_data["token"]  # type: ignore[arg-type]
+            user=user,
+            device=device,
+            token=form.cleaned_data["token"],  # type: ignore[arg-type]
         ):
             request.session.pop(SETUP_DEVICE_KEY, None)
             otp_login(request, device)
             authentication.login_recorded(user=user, second_factor=True)  # type: ignore[arg-type]
             return redirect(_safe_next(request))
-        form.add_error("token", _("That code is not valid. Check your authenticator and try again."))
+        form.add_error(
+            "token", _("That code is not valid. Check your authenticator and try again.")
+        )
     secret = base64.b32encode(device.bin_key).decode("ascii")
     context = {
         "form": form,

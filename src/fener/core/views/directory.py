@@ -13,7 +13,8 @@ from fener.core import selectors
 from fener.core.access import allowed, require
 from fener.core.forms import InstitutionForm, apply_service_errors
 from fener.core.models import Institution, InstitutionType
-from fener.core.services.institutions import institution_create, institution_update
+from fener.core.models.institutions import REGION_LABELS
+from fener.core.services import institutions as institution_services
 from fener.core.views.pagination import paginate
 
 
@@ -54,7 +55,9 @@ def institution_create(request: HttpRequest) -> HttpResponse:
     form = InstitutionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            institution = institution_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            institution = institution_services.institution_create(
+                actor=request.user, **form.cleaned_data
+            )  # type: ignore[arg-type]
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -72,23 +75,26 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if k != "key"}
         try:
-            institution_update(actor=request.user, institution=institution, **changes)  # type: ignore[arg-type]
+            institution_services.institution_update(
+                actor=request.user, institution=institution, **changes
+            )  # type: ignore[arg-type]
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("core:institution_detail", pk=institution.pk)
-    return render(request, "core/directory/institution_form.html",
-                  {"form": form, "institution": institution})
+    return render(
+        request, "core/directory/institution_form.html", {"form": form, "institution": institution}
+    )
 
 
 @login_required
 def municipality_list(request: HttpRequest) -> HttpResponse:
     region = request.GET.get("region", "")
     municipalities = selectors.municipality_list(user=request.user, region=region)
-    regions = (
-        selectors.municipality_list(user=request.user)
-        .order_by("region").values_list("region", flat=True).distinct()
+    regions = [(code, str(label)) for code, label in REGION_LABELS.items()]
+    return render(
+        request,
+        "core/directory/municipality_list.html",
+        {"municipalities": municipalities, "regions": regions, "region": region},
     )
-    return render(request, "core/directory/municipality_list.html",
-                  {"municipalities": municipalities, "regions": regions, "region": region})

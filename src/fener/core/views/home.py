@@ -11,7 +11,9 @@ from fener.core import selectors
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context = {
-        "colleague_count": selectors.user_list(user=user, institution_id=user.institution_id).count(),  # type: ignore[union-attr]
+        "colleague_count": selectors.user_list(
+            user=user, institution_id=user.institution_id
+        ).count(),  # type: ignore[union-attr]
         "institution_count": selectors.institution_list(user=user).count(),
     }
     return render(request, "core/home.html", context)

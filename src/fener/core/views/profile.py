@@ -69,7 +69,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
         return _profile_page(request, token_form=form)
-    _instance, plain = authentication.api_token_create(user=request.user, days=form.cleaned_data["days"])  # type: ignore[arg-type]
+    _instance, plain = authentication.api_token_create(
+        user=request.user, days=form.cleaned_data["days"]
+    )  # type: ignore[arg-type]
     return _profile_page(request, new_token=plain)
 
 

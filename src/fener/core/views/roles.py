@@ -54,5 +54,8 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Role updated."))
             return redirect("core:role_list")
-    return render(request, "core/roles/role_form.html",
-                  {"form": form, "role": role, "can_change": allowed(request.user, "change", role)})
+    return render(
+        request,
+        "core/roles/role_form.html",
+        {"form": form, "role": role, "can_change": allowed(request.user, "change", role)},
+    )

@@ -1,0 +1,8 @@
+"""OpenAPI descriptions of Fener's own authentication classes (drf-spectacular)."""
+
+from drf_spectacular.authentication import SessionScheme
+
+
+class VerifiedSessionScheme(SessionScheme):
+    target_class = "fener.core.api.authentication.VerifiedSessionAuthentication"
+    name = "verifiedSessionAuth"

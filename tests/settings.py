@@ -1,0 +1,15 @@
+"""Settings for the test suite: production settings with test keys, plain HTTP, temp home."""
+
+import os
+import tempfile
+
+os.environ.setdefault("FENER_SECRET_KEY", "test-secret-key-" + "t" * 60)
+os.environ.setdefault("FENER_DATA_KEY", "test-data-key-not-secret")
+os.environ.setdefault("FENER_TLS", "0")
+os.environ.setdefault("FENER_HOME", tempfile.mkdtemp(prefix="fener-test-"))
+os.environ.setdefault("DEBUG", "0")
+
+from fener.config.settings import *  # noqa: E402,F403
+
+# Fewer Argon2 rounds keep the suite fast; production parameters stay untouched.
+PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
