@@ -8,7 +8,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from fener.core.views.health import health
 
 urlpatterns = [
-    path("i18n/setlang/", set_language, name="set_language"),
     path("health/", health, name="health"),
     path("api/v1/", include("fener.core.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -16,6 +15,8 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    # Inside the language prefix, so that the page being left is resolved in its own language.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("fener.core.urls")),
     prefix_default_language=True,
 )

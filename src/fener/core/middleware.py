@@ -94,7 +94,7 @@ class TwoFactorEnforcementMiddleware:
 
     @staticmethod
     def _exempt(request: HttpRequest) -> bool:
-        if request.path.startswith((settings.STATIC_URL, "/i18n/", "/health/")):
+        if request.path.startswith((settings.STATIC_URL, "/health/")):
             return True
         from django.urls import Resolver404, resolve
 
@@ -107,4 +107,5 @@ class TwoFactorEnforcementMiddleware:
             "core:two_factor_setup",
             "core:logout",
             "core:login",
+            "set_language",
         }
