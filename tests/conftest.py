@@ -7,6 +7,8 @@ from django.db import connection
 
 from tests.factories import PASSWORD, InstitutionFactory, UserFactory
 
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture
 def home_institution(db):

@@ -9,7 +9,7 @@ os.environ.setdefault("FENER_TLS", "0")
 os.environ.setdefault("FENER_HOME", tempfile.mkdtemp(prefix="fener-test-"))
 os.environ.setdefault("DEBUG", "0")
 
-from fener.config.settings import *  # noqa: E402,F403
+from fener.config.settings import *  # noqa: F403
 
 # Fewer Argon2 rounds keep the suite fast; production parameters stay untouched.
 PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]

@@ -56,17 +56,27 @@ def test_coordinator_creates_and_edits_institution_through_the_service(make_user
     client = _token_client(make_user("national_coordinator"))
     created = client.post(
         "/api/v1/institutions/",
-        {"key": "ngo-new", "type": "ngo", "name_mk": "Ново здружение", "name_sq": "Shoqatë e re",
-         "name_en": "New association", "country": "mk"},
+        {
+            "key": "ngo-new",
+            "type": "ngo",
+            "name_mk": "Ново здружение",
+            "name_sq": "Shoqatë e re",
+            "name_en": "New association",
+            "country": "mk",
+        },
         format="json",
     )
     assert created.status_code == 201, created.json()
     assert created.json()["country"] == "MK"
     pk = created.json()["id"]
-    changed = client.patch(f"/api/v1/institutions/{pk}/", {"phone": "+389 2 000 000"}, format="json")
+    changed = client.patch(
+        f"/api/v1/institutions/{pk}/", {"phone": "+389 2 000 000"}, format="json"
+    )
     assert changed.status_code == 200
     assert Institution.objects.get(pk=pk).phone == "+389 2 000 000"
-    assert AuditEvent.objects.filter(target_id=str(pk), action__startswith="institution.").count() == 2
+    assert (
+        AuditEvent.objects.filter(target_id=str(pk), action__startswith="institution.").count() == 2
+    )
 
 
 @pytest.mark.django_db
@@ -102,8 +112,15 @@ def test_case_worker_cannot_create_or_edit_institutions(make_user, other_institu
 )
 def test_bad_institution_input_is_rejected_with_the_field_named(payload, field, make_user):
     client = _token_client(make_user("national_coordinator"))
-    body = {"key": "ok-key", "type": "ngo", "name_mk": "а", "name_sq": "b", "name_en": "c",
-            "country": "MK", **payload}
+    body = {
+        "key": "ok-key",
+        "type": "ngo",
+        "name_mk": "а",
+        "name_sq": "b",
+        "name_en": "c",
+        "country": "MK",
+        **payload,
+    }
     before = Institution.objects.count()
     response = client.post("/api/v1/institutions/", body, format="json")
     assert response.status_code == 400
@@ -124,8 +141,8 @@ def test_audit_endpoint_is_for_auditors_only(make_user):
 
 @pytest.mark.django_db
 def test_openapi_schema_is_served_and_valid(api):
-    from drf_spectacular.validation import validate_schema
     import yaml
+    from drf_spectacular.validation import validate_schema
 
     response = api.get("/api/schema/")
     assert response.status_code == 200

@@ -16,27 +16,63 @@ def _service_calls(admin, colleague, institution):
         return Role.objects.get(code="viewer")
 
     return [
-        ("institution_create", lambda: institutions.institution_create(
-            actor=admin, key="new-ngo", type="ngo", name_mk="Ново", name_sq="E re",
-            name_en="New NGO")),
-        ("institution_update", lambda: institutions.institution_update(
-            actor=admin, institution=institution, name_en="Renamed institution")),
-        ("user_create", lambda: users.user_create(
-            actor=admin, username="newcomer", email="newcomer@example.org",
-            institution=institution, roles=[viewer()])),
-        ("user_update", lambda: users.user_update(
-            actor=admin, user=colleague, job_title="Head of unit")),
-        ("user_set_roles", lambda: users.user_set_roles(
-            actor=admin, user=colleague, roles=[viewer()])),
-        ("user_set_active", lambda: users.user_set_active(
-            actor=admin, user=colleague, active=False, reason="left the institution")),
-        ("user_reset_two_factor", lambda: users.user_reset_two_factor(
-            actor=admin, user=colleague, reason="lost phone")),
-        ("user_change_password", lambda: users.user_change_password(
-            user=colleague, current_password="correct horse battery staple",
-            new_password="a much longer new passphrase")),
-        ("role_update", lambda: roles.role_update(
-            actor=admin, role=viewer(), requires_two_factor=True)),
+        (
+            "institution_create",
+            lambda: institutions.institution_create(
+                actor=admin,
+                key="new-ngo",
+                type="ngo",
+                name_mk="Ново",
+                name_sq="E re",
+                name_en="New NGO",
+            ),
+        ),
+        (
+            "institution_update",
+            lambda: institutions.institution_update(
+                actor=admin, institution=institution, name_en="Renamed institution"
+            ),
+        ),
+        (
+            "user_create",
+            lambda: users.user_create(
+                actor=admin,
+                username="newcomer",
+                email="newcomer@example.org",
+                institution=institution,
+                roles=[viewer()],
+            ),
+        ),
+        (
+            "user_update",
+            lambda: users.user_update(actor=admin, user=colleague, job_title="Head of unit"),
+        ),
+        (
+            "user_set_roles",
+            lambda: users.user_set_roles(actor=admin, user=colleague, roles=[viewer()]),
+        ),
+        (
+            "user_set_active",
+            lambda: users.user_set_active(
+                actor=admin, user=colleague, active=False, reason="left the institution"
+            ),
+        ),
+        (
+            "user_reset_two_factor",
+            lambda: users.user_reset_two_factor(actor=admin, user=colleague, reason="lost phone"),
+        ),
+        (
+            "user_change_password",
+            lambda: users.user_change_password(
+                user=colleague,
+                current_password="correct horse battery staple",
+                new_password="a much longer new passphrase",
+            ),
+        ),
+        (
+            "role_update",
+            lambda: roles.role_update(actor=admin, role=viewer(), requires_two_factor=True),
+        ),
         ("api_token_create", lambda: authentication.api_token_create(user=colleague, days=30)),
     ]
 
@@ -88,7 +124,7 @@ def test_a_change_that_changes_nothing_writes_nothing(admin_user, home_instituti
 @pytest.mark.django_db
 def test_failed_write_leaves_no_audit_row_and_no_change(admin_user, home_institution):
     before = AuditEvent.objects.count()
-    with pytest.raises(Exception, match="country|Ensure"):
+    with pytest.raises(Exception, match=r"country|Ensure"):
         institutions.institution_update(
             actor=admin_user, institution=home_institution, country="MKD-too-long"
         )
@@ -120,8 +156,8 @@ def test_the_database_itself_refuses_to_alter_audit_rows():
     event = AuditEvent.objects.create(action="test.event", target_label="original")
     table = AuditEvent._meta.db_table
     for statement in (
-        f"UPDATE {table} SET target_label = 'tampered' WHERE id = %s",
-        f"DELETE FROM {table} WHERE id = %s",
+        f"UPDATE {table} SET target_label = 'tampered' WHERE id = %s",  # noqa: S608
+        f"DELETE FROM {table} WHERE id = %s",  # noqa: S608
     ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement, [event.pk])
@@ -131,7 +167,8 @@ def test_the_database_itself_refuses_to_alter_audit_rows():
 @pytest.mark.django_db
 def test_auditor_searches_the_log_and_others_are_refused(client, make_user, login, admin_user):
     institutions.institution_update(
-        actor=admin_user, institution=Institution.objects.get(key="home-institution"),
+        actor=admin_user,
+        institution=Institution.objects.get(key="home-institution"),
         name_en="Searched for",
     )
     auditor = make_user("auditor", username="the-auditor")

@@ -74,7 +74,9 @@ def test_inactive_account_is_denied_everything(role_code, make_user, targets):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role_code", sorted(set(ALL_ROLES) - {"system_admin", "national_coordinator"}))
+@pytest.mark.parametrize(
+    "role_code", sorted(set(ALL_ROLES) - {"system_admin", "national_coordinator"})
+)
 def test_denied_institution_change_changes_nothing(role_code, make_user, other_institution):
     actor = make_user(role_code)
     audit_rows = AuditEvent.objects.count()

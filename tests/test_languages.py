@@ -15,8 +15,10 @@ def test_every_interface_string_is_translated(language):
     with (LOCALE / language / "LC_MESSAGES" / "django.po").open("rb") as po_file:
         catalog = read_po(po_file)
     untranslated = [
-        message.id for message in catalog
-        if message.id and (
+        message.id
+        for message in catalog
+        if message.id
+        and (
             not message.string
             or (isinstance(message.string, tuple) and not all(message.string))
             or message.fuzzy
@@ -49,8 +51,9 @@ def test_compiled_catalogue_matches_the_source(language):
         ("en", "Home", "Directory", "Log out"),
     ],
 )
-def test_navigation_is_in_the_chosen_language(client, make_user, login, language, home,
-                                              directory, log_out):
+def test_navigation_is_in_the_chosen_language(
+    client, make_user, login, language, home, directory, log_out
+):
     login(make_user("case_worker"))
     page = client.get(f"/{language}/").content.decode()
     assert f'<html lang="{language}">' in page

@@ -62,7 +62,9 @@ def test_lock_lifts_after_the_cool_off_period(client, make_user, password):
     user = make_user("case_worker")
     for _ in range(3):
         _post_login(client, user.username, "wrong password")
-    with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(minutes=16)):
+    with time_machine.travel(
+        datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(minutes=16)
+    ):
         assert _post_login(client, user.username, password).status_code == 302
 
 
@@ -84,7 +86,9 @@ def test_role_that_requires_two_factor_forces_enrolment_then_verification(
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     assert client.post("/en/accounts/two-factor/setup/", {"token": "000000"}).status_code == 200
     # A wrong code slows the next attempt down (throttling); a right one later succeeds.
-    with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(seconds=5)):
+    with time_machine.travel(
+        datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(seconds=5)
+    ):
         response = client.post("/en/accounts/two-factor/setup/", {"token": _code(device)})
         assert response.status_code == 302
         assert client.get("/en/directory/").status_code == 200
@@ -98,7 +102,9 @@ def test_role_that_requires_two_factor_forces_enrolment_then_verification(
     device.refresh_from_db()
     bad = client.post("/en/accounts/two-factor/", {"token": "123456"})
     assert b"not valid" in bad.content
-    with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(seconds=95)):
+    with time_machine.travel(
+        datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(seconds=95)
+    ):
         device.refresh_from_db()
         good = client.post("/en/accounts/two-factor/", {"token": _code(device)})
         assert good.status_code == 302

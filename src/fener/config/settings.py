@@ -21,6 +21,7 @@ Everything an operator sets is an environment variable:
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -136,7 +137,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
+            "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 # WAL lets the web server read while the task worker writes; IMMEDIATE
                 # transactions take the write lock up front instead of failing half-way.
@@ -229,10 +230,9 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # --- Static files (served locally, never from a CDN) ----------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = FENER_HOME / "static"
-try:  # whitenoise expects the folder; ``fener manage collectstatic`` fills it in production
+# whitenoise expects the folder; ``fener manage collectstatic`` fills it in production.
+with contextlib.suppress(OSError):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-except OSError:
-    pass
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

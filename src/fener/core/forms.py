@@ -48,7 +48,7 @@ class InstitutionForm(forms.Form):
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def clean_country(self) -> str:
-        country = self.cleaned_data["country"].upper()
+        country = str(self.cleaned_data["country"]).upper()
         if len(country) != 2 or not country.isalpha():
             raise ValidationError(_("Use the two-letter country code, e.g. MK."))
         return country

@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from fener.core.http import second_factor_verified
 from fener.core.request_context import request_context
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -35,7 +36,6 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        request.request_id = request_id  # type: ignore[attr-defined]
         with request_context(request_id=request_id, client_ip=request.META.get("REMOTE_ADDR")):
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
@@ -78,11 +78,11 @@ class TwoFactorEnforcementMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
+        if user.is_authenticated and not second_factor_verified(user):
             from django_otp import user_has_device
 
             has_device = user_has_device(user)
-            if has_device or user.requires_two_factor:  # type: ignore[union-attr]
+            if has_device or user.requires_two_factor:
                 target = "core:two_factor_verify" if has_device else "core:two_factor_setup"
                 if not self._exempt(request):
                     if request.path.startswith("/api/"):

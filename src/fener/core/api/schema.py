@@ -3,6 +3,6 @@
 from drf_spectacular.authentication import SessionScheme
 
 
-class VerifiedSessionScheme(SessionScheme):
+class VerifiedSessionScheme(SessionScheme):  # type: ignore[no-untyped-call]
     target_class = "fener.core.api.authentication.VerifiedSessionAuthentication"
     name = "verifiedSessionAuth"

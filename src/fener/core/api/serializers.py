@@ -29,7 +29,8 @@ class InstitutionSerializer(serializers.ModelSerializer[Institution]):
     municipality = serializers.SlugRelatedField(
         slug_field="code", queryset=Municipality.objects.all(), required=False, allow_null=True
     )
-    parent = serializers.SlugRelatedField(
+    # DRF moves declared fields off the class, so the name does not clash with Field.parent.
+    parent = serializers.SlugRelatedField(  # type: ignore[assignment]
         slug_field="key", queryset=Institution.objects.all(), required=False, allow_null=True
     )
     type = serializers.ChoiceField(choices=InstitutionType.choices)
@@ -66,8 +67,12 @@ class RoleSerializer(serializers.ModelSerializer[Role]):
 
 
 class UserSerializer(serializers.ModelSerializer[User]):
-    institution = serializers.SlugRelatedField(slug_field="key", read_only=True)
-    roles = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    institution: serializers.SlugRelatedField[Institution] = serializers.SlugRelatedField(
+        slug_field="key", read_only=True
+    )
+    roles: serializers.Field[Any, Any, Any, Any] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
 
     class Meta:
         model = User
@@ -96,7 +101,9 @@ class MeSerializer(UserSerializer):
 
 
 class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
-    institution = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    institution: serializers.SlugRelatedField[Institution] = serializers.SlugRelatedField(
+        slug_field="key", read_only=True
+    )
 
     class Meta:
         model = AuditEvent

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -22,8 +22,13 @@ from fener.core.api.serializers import (
     RoleSerializer,
     UserSerializer,
 )
-from fener.core.models import AuditEvent, Institution
+from fener.core.models import AuditEvent, Institution, User
 from fener.core.services.institutions import institution_create, institution_update
+
+
+def _actor(request: Request) -> User:
+    """The authenticated account (every view here requires authentication)."""
+    return cast(User, request.user)
 
 
 def _as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
@@ -36,7 +41,7 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(request.user).data)
+        return Response(MeSerializer(_actor(request)).data)
 
 
 class MunicipalityList(generics.ListAPIView[Any]):
@@ -78,7 +83,7 @@ class InstitutionList(generics.ListCreateAPIView[Any]):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            institution = institution_create(actor=request.user, **serializer.validated_data)  # type: ignore[arg-type]
+            institution = institution_create(actor=_actor(request), **serializer.validated_data)
         except DjangoValidationError as error:
             raise _as_drf_error(error) from error
         return Response(InstitutionSerializer(institution).data, status=status.HTTP_201_CREATED)
@@ -99,7 +104,9 @@ class InstitutionDetail(generics.RetrieveUpdateAPIView[Any]):
         serializer.is_valid(raise_exception=True)
         changes = {k: v for k, v in serializer.validated_data.items() if k != "key"}
         try:
-            institution = institution_update(actor=request.user, institution=institution, **changes)  # type: ignore[arg-type]
+            institution = institution_update(
+                actor=_actor(request), institution=institution, **changes
+            )
         except DjangoValidationError as error:
             raise _as_drf_error(error) from error
         return Response(InstitutionSerializer(institution).data)

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from fener.core.models.translated import TranslatedName
 
-
 REGION_LABELS = {
     "Skopje": _("Skopje region"),
     "Pelagonia": _("Pelagonia region"),

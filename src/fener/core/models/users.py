@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -48,8 +48,6 @@ class User(AbstractUser):
         max_length=5, blank=True, choices=[("mk", "Македонски"), ("sq", "Shqip"), ("en", "English")]
     )
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
-
-    objects = UserManager()
 
     REQUIRED_FIELDS = ["email"]
     AUDIT_FIELDS = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,13 +19,14 @@ from fener.core.forms import (
     UserRolesForm,
     apply_service_errors,
 )
+from fener.core.http import AuthenticatedHttpRequest
 from fener.core.models import User
 from fener.core.services import users as user_services
 from fener.core.views.pagination import paginate
 
 
 @login_required
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
     show = request.GET.get("show", "active")
@@ -43,7 +44,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = selectors.user_get(user=request.user, pk=pk)
     context = {
         "account": account,
@@ -57,12 +58,12 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, "add", User)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            account = user_services.user_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            account = user_services.user_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -75,13 +76,13 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = selectors.user_get(user=request.user, pk=pk, action="change")
     initial = {field: getattr(account, field) for field in UserEditForm.base_fields}
     form = UserEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            user_services.user_update(actor=request.user, user=account, **form.cleaned_data)  # type: ignore[arg-type]
+            user_services.user_update(actor=request.user, user=account, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -91,7 +92,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
+def user_roles(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = selectors.user_get(user=request.user, pk=pk)
     require(request.user, "set_roles", account)
     form = UserRolesForm(request.POST or None, initial={"roles": list(account.roles.all())})
@@ -100,7 +101,7 @@ def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
             user_services.user_set_roles(
                 actor=request.user,
                 user=account,
-                roles=form.cleaned_data["roles"],  # type: ignore[arg-type]
+                roles=form.cleaned_data["roles"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -112,7 +113,7 @@ def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def user_active(request: HttpRequest, pk: int) -> HttpResponse:
+def user_active(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = selectors.user_get(user=request.user, pk=pk)
     form = ReasonForm(request.POST)
     activate = request.POST.get("active") == "1"
@@ -124,7 +125,7 @@ def user_active(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             user=account,
             active=activate,
-            reason=form.cleaned_data["reason"],  # type: ignore[arg-type]
+            reason=form.cleaned_data["reason"],
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -137,7 +138,7 @@ def user_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def user_two_factor_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = selectors.user_get(user=request.user, pk=pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
@@ -146,7 +147,7 @@ def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     user_services.user_reset_two_factor(
         actor=request.user,
         user=account,
-        reason=form.cleaned_data["reason"],  # type: ignore[arg-type]
+        reason=form.cleaned_data["reason"],
     )
     messages.success(
         request, _("The authenticator was removed. The person enrols again at next log-in.")

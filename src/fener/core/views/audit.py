@@ -7,13 +7,14 @@ import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
 from fener.core import selectors
 from fener.core.access import require
 from fener.core.audit import audit_record
 from fener.core.forms import AuditFilterForm
+from fener.core.http import AuthenticatedHttpRequest
 from fener.core.models import AuditEvent
 from fener.core.views.pagination import paginate
 
@@ -33,7 +34,7 @@ EXPORT_COLUMNS = (
 )
 
 
-def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, Any]:
+def _filtered(request: AuthenticatedHttpRequest) -> tuple[AuditFilterForm, Any]:
     require(request.user, "view", AuditEvent)
     form = AuditFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
@@ -45,7 +46,7 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, Any]:
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, events = _filtered(request)
     query = request.GET.copy()
     query.pop("page", None)
@@ -57,7 +58,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = selectors.audit_get(user=request.user, pk=pk)
     context = {
         "event": event,
@@ -73,12 +74,12 @@ class _Echo:
 
 
 @login_required
-def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+def audit_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     """The filtered rows as CSV. The export itself is recorded in the log."""
     _form, events = _filtered(request)
     audit_record(
         actor=request.user,
-        action="audit.export",  # type: ignore[arg-type]
+        action="audit.export",
         purpose=request.GET.urlencode()[:300],
         target_label="audit log",
     )

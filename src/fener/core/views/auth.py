@@ -29,6 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fener.core.audit import audit_record
 from fener.core.forms import TokenForm
+from fener.core.http import AuthenticatedHttpRequest, second_factor_verified
 from fener.core.middleware import SESSION_LOGIN_AT, SESSION_SEEN_AT
 from fener.core.services import authentication
 
@@ -53,7 +54,7 @@ def _with_next(url_name: str, next_url: str) -> str:
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
     """Password step. Failures are counted per user name; too many lock the name out."""
-    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+    if request.user.is_authenticated and second_factor_verified(request.user):
         return redirect(_safe_next(request))
     form = AuthenticationForm(request, data=request.POST or None)
     if request.method == "POST":
@@ -113,10 +114,10 @@ def _in_language(url: str, language: str) -> str:
 
 @never_cache
 @login_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Second step for users with an authenticator: a six-digit code."""
     user = request.user
-    if user.is_verified():  # type: ignore[union-attr]
+    if second_factor_verified(user):
         return redirect(_safe_next(request))
     devices = TOTPDevice.objects.filter(user=user, confirmed=True)
     if not devices.exists():
@@ -127,9 +128,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         for device in devices:
             if device.verify_is_allowed()[0] and device.verify_token(token):
                 otp_login(request, device)
-                authentication.login_recorded(user=user, second_factor=True)  # type: ignore[arg-type]
+                authentication.login_recorded(user=user, second_factor=True)
                 return redirect(_safe_next(request))
-        audit_record(actor=user, action="auth.two_factor_failed", target=user)  # type: ignore[arg-type]
+        audit_record(actor=user, action="auth.two_factor_failed", target=user)
         form.add_error(
             "token", _("That code is not valid. Check your authenticator and try again.")
         )
@@ -140,28 +141,28 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrol an authenticator app: scan the QR code (or type the key), confirm with a code."""
     user = request.user
-    if user_has_device(user) and not user.is_verified():  # type: ignore[union-attr]
+    if user_has_device(user) and not second_factor_verified(user):
         # Replacing an authenticator needs the current one first.
         return redirect(_with_next("core:two_factor_verify", reverse("core:two_factor_setup")))
     device = TOTPDevice.objects.filter(
         pk=request.session.get(SETUP_DEVICE_KEY), user=user, confirmed=False
     ).first()
     if device is None:
-        device = authentication.two_factor_enrolment_start(user=user)  # type: ignore[arg-type]
+        device = authentication.two_factor_enrolment_start(user=user)
         request.session[SETUP_DEVICE_KEY] = device.pk
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if authentication.two_factor_enrolment_confirm(
             user=user,
             device=device,
-            token=form.cleaned_data["token"],  # type: ignore[arg-type]
+            token=form.cleaned_data["token"],
         ):
             request.session.pop(SETUP_DEVICE_KEY, None)
             otp_login(request, device)
-            authentication.login_recorded(user=user, second_factor=True)  # type: ignore[arg-type]
+            authentication.login_recorded(user=user, second_factor=True)
             return redirect(_safe_next(request))
         form.add_error(
             "token", _("That code is not valid. Check your authenticator and try again.")
@@ -184,8 +185,8 @@ def _qr_svg(data: str) -> str:
 
 
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        authentication.logout_recorded(user=request.user)  # type: ignore[arg-type]
+        authentication.logout_recorded(user=request.user)
     logout(request)
     return redirect("core:login")

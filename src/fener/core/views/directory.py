@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from fener.core import selectors
 from fener.core.access import allowed, require
 from fener.core.forms import InstitutionForm, apply_service_errors
+from fener.core.http import AuthenticatedHttpRequest
 from fener.core.models import Institution, InstitutionType
 from fener.core.models.institutions import REGION_LABELS
 from fener.core.services import institutions as institution_services
@@ -19,8 +22,8 @@ from fener.core.views.pagination import paginate
 
 
 @login_required
-def institution_list(request: HttpRequest) -> HttpResponse:
-    filters = {
+def institution_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    filters: dict[str, Any] = {
         "type": request.GET.get("type", ""),
         "municipality_code": request.GET.get("municipality", ""),
         "country": request.GET.get("country", ""),
@@ -39,7 +42,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def institution_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     institution = selectors.institution_get(user=request.user, pk=pk)
     context = {
         "institution": institution,
@@ -50,14 +53,14 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def institution_create(request: HttpRequest) -> HttpResponse:
+def institution_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, "add", Institution)
     form = InstitutionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             institution = institution_services.institution_create(
                 actor=request.user, **form.cleaned_data
-            )  # type: ignore[arg-type]
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -67,7 +70,7 @@ def institution_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def institution_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     institution = selectors.institution_get(user=request.user, pk=pk, action="change")
     initial = {field: getattr(institution, field) for field in InstitutionForm.base_fields}
     form = InstitutionForm(request.POST or None, initial=initial)
@@ -77,7 +80,7 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             institution_services.institution_update(
                 actor=request.user, institution=institution, **changes
-            )  # type: ignore[arg-type]
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -89,7 +92,7 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def municipality_list(request: HttpRequest) -> HttpResponse:
+def municipality_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     region = request.GET.get("region", "")
     municipalities = selectors.municipality_list(user=request.user, region=region)
     regions = [(code, str(label)) for code, label in REGION_LABELS.items()]

@@ -5,20 +5,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from fener.core import selectors
 from fener.core.access import allowed, require
 from fener.core.forms import RoleForm, apply_service_errors
+from fener.core.http import AuthenticatedHttpRequest
 from fener.core.models import Role
 from fener.core.permissions import PERMISSIONS
 from fener.core.services.roles import role_update
 
 
 @login_required
-def role_list(request: HttpRequest) -> HttpResponse:
+def role_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, "change", Role)
     roles = selectors.role_list(user=request.user).prefetch_related("users")
     rows = [
@@ -33,7 +34,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def role_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     role = selectors.role_get(user=request.user, pk=pk, action="change")
     choices = [(code, str(label)) for code, label in PERMISSIONS.items()]
     form = RoleForm(
@@ -44,7 +45,7 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             role_update(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 role=role,
                 requires_two_factor=form.cleaned_data["requires_two_factor"],
                 permissions=form.cleaned_data["permissions"],
