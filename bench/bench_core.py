@@ -13,7 +13,7 @@ import time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 os.environ.setdefault("FENER_HOME", tempfile.mkdtemp(prefix="fener-bench-"))
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -34,7 +34,7 @@ READS = 2000
 def main() -> None:
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    build_demo(password="bench-password-long-enough")
+    build_demo(password="bench-password-long-enough")  # noqa: S106 - throw-away database
     admin = User.objects.get(username="admin")
     case_worker = User.objects.get(username="caseworker")
     institution = Institution.objects.get(key="csw-bitola")
@@ -52,8 +52,12 @@ def main() -> None:
     client = Client()
     client.force_login(case_worker)
     counts = {}
-    for path in ("/en/", "/en/directory/", "/en/administration/accounts/",
-                 "/en/directory/municipalities/"):
+    for path in (
+        "/en/",
+        "/en/directory/",
+        "/en/administration/accounts/",
+        "/en/directory/municipalities/",
+    ):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(path).status_code == 200
         counts[path] = len(queries)

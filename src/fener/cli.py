@@ -85,13 +85,22 @@ def demo(host: str, port: int, home: Path, no_serve: bool) -> None:
 
     with console.status("Applying database migrations…"):
         call_command("migrate", interactive=False, verbosity=0)
-    from fener.core.demo import build_demo
+    from rich.progress import BarColumn, Progress, TextColumn
 
-    with console.status("Loading demo data…") as status:
-        accounts = build_demo(
-            password=os.environ["FENER_DEMO_PASSWORD"],
-            progress=lambda step: status.update(f"Loading demo data: {step}…"),
-        )
+    from fener.core.demo import build_demo, demo_builder_names
+
+    with Progress(
+        TextColumn("Loading demo data: {task.description}"),
+        BarColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=len(demo_builder_names()))
+
+        def advance(step: str) -> None:
+            progress.update(task, description=step, advance=1)
+
+        accounts = build_demo(password=os.environ["FENER_DEMO_PASSWORD"], progress=advance)
     _print_accounts(accounts, os.environ["FENER_DEMO_PASSWORD"], f"http://{host}:{port}/")
     if no_serve:
         console.print("[green]Demo data ready.[/green] (--no-serve: not starting the server)")

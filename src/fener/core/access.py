@@ -88,7 +88,8 @@ def allowed(user: Any, action: str, target: models.Model | type[models.Model]) -
     """Whether ``user`` may perform ``action`` on ``target`` (an object or a model class)."""
     if not is_active_user(user):
         return False
-    model = target if isinstance(target, type) else type(target)
+    # __class__ rather than type(): request.user is a lazy proxy around the real account.
+    model = target if isinstance(target, type) else target.__class__
     return _policy_for(model).allows(user, action, target)
 
 

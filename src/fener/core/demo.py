@@ -94,6 +94,11 @@ def register_demo_builder(name: str, order: int) -> Callable[[Any], Any]:
     return decorator
 
 
+def demo_builder_names() -> list[str]:
+    """The registered builders, in the order they run."""
+    return [b.name for b in sorted(_BUILDERS.values(), key=lambda b: (b.order, b.name))]
+
+
 def build_demo(*, password: str, progress: ProgressCallback | None = None) -> list[User]:
     """Run every registered builder; returns the demo accounts (one per role)."""
     report = progress or (lambda message: None)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import user_has_device
@@ -37,9 +40,19 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = LanguageForm(request.POST)
         if form.is_valid():
-            user_update(actor=request.user, user=request.user, **form.cleaned_data)
-            messages.success(request, _("Your preferred language is saved."))
-            return redirect("core:profile")
+            user = user_update(actor=request.user, user=request.user, **form.cleaned_data)
+            language = user.preferred_language
+            with translation.override(language):
+                messages.success(request, _("Your preferred language is saved."))
+                response = redirect(reverse("core:profile"))
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
         return _profile_page(request, language_form=form)
     return _profile_page(request)
 

@@ -30,6 +30,7 @@ def role_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         }
         for role in roles
     ]
+    rows.sort(key=lambda row: row["role"].label)
     return render(request, "core/roles/role_list.html", {"rows": rows})
 
 
