@@ -28,9 +28,8 @@ def role_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "permissions": [str(PERMISSIONS.get(code, code)) for code in role.permissions],
             "holders": role.users.filter(is_active=True).count(),
         }
-        for role in roles
+        for role in sorted(roles, key=lambda role: role.label)
     ]
-    rows.sort(key=lambda row: row["role"].label)
     return render(request, "core/roles/role_list.html", {"rows": rows})
 
 
