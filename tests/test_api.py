@@ -1,10 +1,13 @@
 """REST API v1: token and session authentication, the same gatekeeper, the OpenAPI schema."""
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from fener.core.models import AuditEvent, Institution
+from fener.core.models import AuditEvent, Institution, Role
 from fener.core.services.authentication import api_token_create
+from fener.core.services.users import user_change_password, user_reset_two_factor, user_set_active
 
 
 @pytest.fixture
@@ -132,19 +135,20 @@ def test_bad_institution_input_is_rejected_with_the_field_named(payload, field, 
 def test_audit_endpoint_is_for_auditors_only(make_user):
     AuditEvent.objects.create(action="test.event")
     assert _token_client(make_user("case_worker")).get("/api/v1/audit/").status_code == 403
-    auditor_view = _token_client(make_user("auditor", username="aud")).get(
-        "/api/v1/audit/", {"action": "test."}
-    )
+    auditor = make_user("auditor", username="aud")
+    TOTPDevice.objects.create(user=auditor, name="phone", confirmed=True)
+    auditor_view = _token_client(auditor).get("/api/v1/audit/", {"action": "test."})
     assert auditor_view.status_code == 200
     assert auditor_view.json()["count"] == 1
 
 
 @pytest.mark.django_db
-def test_openapi_schema_is_served_and_valid(api):
+def test_openapi_schema_is_served_to_authenticated_clients_and_valid(api, make_user):
     import yaml
     from drf_spectacular.validation import validate_schema
 
-    response = api.get("/api/schema/")
+    assert api.get("/api/schema/").status_code == 401
+    response = _token_client(make_user("viewer")).get("/api/schema/")
     assert response.status_code == 200
     schema = yaml.safe_load(response.content)
     validate_schema(schema)
@@ -156,8 +160,8 @@ def test_openapi_schema_is_served_and_valid(api):
 
 
 @pytest.mark.django_db
-def test_api_docs_page_uses_local_assets_only(api):
-    page = api.get("/api/docs/").content.decode()
+def test_api_docs_page_uses_local_assets_only(make_user):
+    page = _token_client(make_user("viewer")).get("/api/docs/").content.decode()
     assert "cdn" not in page.lower()
     assert "/static/drf_spectacular_sidecar/" in page
 
@@ -170,3 +174,60 @@ def test_openapi_schema_generates_without_warnings(tmp_path):
         "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")
     )
     assert (tmp_path / "schema.yml").read_text().startswith("openapi:")
+
+
+@pytest.mark.django_db
+def test_token_is_refused_once_the_role_requires_a_second_factor_not_enrolled(make_user):
+    user = make_user("case_worker")
+    client = _token_client(user)
+    assert client.get("/api/v1/me/").status_code == 200
+
+    Role.objects.filter(code="case_worker").update(requires_two_factor=True)
+    assert client.get("/api/v1/me/").status_code == 401
+
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    assert client.get("/api/v1/me/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("event", ["password_change", "two_factor_reset", "deactivation"])
+def test_tokens_die_with_the_events_that_end_access(event, make_user, admin_user, password):
+    user = make_user("case_worker")
+    client = _token_client(user)
+    if event == "password_change":
+        user_change_password(
+            user=user, current_password=password, new_password="a brand new passphrase"
+        )
+    elif event == "two_factor_reset":
+        user_reset_two_factor(actor=admin_user, user=user, reason="lost phone")
+    else:
+        user_set_active(actor=admin_user, user=user, active=False, reason="left")
+    assert client.get("/api/v1/me/").status_code == 401
+    assert not AuthToken.objects.filter(user=user).exists()
+
+
+@pytest.mark.django_db
+def test_token_of_a_deactivated_institution_is_refused(make_user, home_institution):
+    client = _token_client(make_user("case_worker"))
+    Institution.objects.filter(pk=home_institution.pk).update(is_active=False)
+    assert client.get("/api/v1/me/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_institution_key_cannot_be_changed_through_the_api(make_user, other_institution):
+    client = _token_client(make_user("national_coordinator"))
+    response = client.patch(
+        f"/api/v1/institutions/{other_institution.pk}/", {"key": "renamed"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "key" in response.json()
+    other_institution.refresh_from_db()
+    assert other_institution.key == "other-institution"
+
+
+@pytest.mark.django_db
+def test_token_lifetime_is_bounded(make_user):
+    user = make_user("case_worker")
+    for days in (0, 91, -5):
+        with pytest.raises(ValueError, match="between"):
+            api_token_create(user=user, days=days)

@@ -2,6 +2,9 @@
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
 
 from fener.core.models import AuditEvent, Institution, Role
 from fener.core.models.audit import AuditImmutableError
@@ -74,7 +77,27 @@ def _service_calls(admin, colleague, institution):
             lambda: roles.role_update(actor=admin, role=viewer(), requires_two_factor=True),
         ),
         ("api_token_create", lambda: authentication.api_token_create(user=colleague, days=30)),
+        (
+            "api_token_revoke",
+            lambda: authentication.api_token_revoke(
+                user=colleague,
+                token_key=AuthToken.objects.create(user=colleague, expiry=None)[0].token_key,
+            ),
+        ),
+        (
+            "user_set_password_from_link",
+            lambda: users.user_set_password_from_link(
+                user=colleague, new_password="a fresh long passphrase"
+            ),
+        ),
+        ("two_factor_enrolment_confirm", lambda: _enrol(colleague)),
     ]
+
+
+def _enrol(user):
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=False)
+    token = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    assert authentication.two_factor_enrolment_confirm(user=user, device=device, token=token)
 
 
 SERVICE_NAMES = [name for name, _ in _service_calls(None, None, None)]
@@ -190,3 +213,44 @@ def test_auditor_searches_the_log_and_others_are_refused(client, make_user, logi
     client.logout()
     login(make_user("case_worker", username="curious"))
     assert client.get("/en/audit/").status_code == 403
+
+
+def _auditor_client(client, make_user, login):
+    Role.objects.filter(code="auditor").update(requires_two_factor=False)
+    login(make_user("auditor", username="the-auditor"))
+    return client
+
+
+@pytest.mark.django_db
+def test_export_cannot_carry_spreadsheet_formulas(client, make_user, login, admin_user):
+    institutions.institution_update(
+        actor=admin_user,
+        institution=Institution.objects.get(key="home-institution"),
+        name_en='=HYPERLINK("http://evil.example","click")',
+    )
+    auditor = _auditor_client(client, make_user, login)
+    body = b"".join(auditor.get("/en/audit/export.csv").streaming_content).decode()
+    assert "=HYPERLINK" in body
+    for line in body.splitlines():
+        for cell in line.split(","):
+            assert not cell.startswith(("=", "+", "@")), cell
+
+
+@pytest.mark.django_db
+def test_invalid_audit_filter_matches_nothing_and_exports_nothing(client, make_user, login):
+    AuditEvent.objects.create(action="test.event")
+    auditor = _auditor_client(client, make_user, login)
+    page = auditor.get("/en/audit/", {"action": "test.", "since": "garbage"})
+    assert page.status_code == 200
+    assert b"No audit rows match." in page.content
+    assert auditor.get("/en/audit/export.csv", {"since": "garbage"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_failed_log_in_with_an_unknown_name_does_not_store_what_was_typed(client, make_user):
+    make_user("case_worker", username="known")
+    client.post("/en/accounts/login/", {"username": "MySecretPassw0rd!", "password": "x"})
+    client.post("/en/accounts/login/", {"username": "known", "password": "wrong"})
+    failures = AuditEvent.objects.filter(action="auth.login_failed")
+    labels = set(failures.values_list("target_label", flat=True))
+    assert labels == {"(unknown user name)", "known"}

@@ -3,7 +3,7 @@
 import pytest
 
 from fener.core import selectors
-from fener.core.access import AccessDenied, NotFound, allowed
+from fener.core.access import AccessDenied, NotFound, allowed, restrict
 from fener.core.models import AuditEvent, Institution, Role, User
 from fener.core.permissions import ROLE_LABELS
 from fener.core.services.institutions import institution_update
@@ -29,6 +29,10 @@ EXPECTED = {
     ("delete", "audit_event"): set(),
     ("change", "role"): {"system_admin"},
     ("view", "role"): set(ALL_ROLES),
+    ("add", "user_model"): {"system_admin"},
+    ("add", "institution_model"): {"system_admin", "national_coordinator"},
+    ("reset_two_factor", "user_same_institution"): {"system_admin"},
+    ("reset_two_factor", "user_other_institution"): {"system_admin"},
 }
 
 
@@ -44,6 +48,8 @@ def targets(make_user, home_institution, other_institution):
         "institution_other": other_institution,
         "audit_event": audit_event,
         "role": Role.objects.get(code="viewer"),
+        "user_model": User,
+        "institution_model": Institution,
     }
 
 
@@ -58,10 +64,10 @@ def test_gatekeeper_matrix(role_code, action, target_name, make_user, targets):
     decision = allowed(actor, action, target)
 
     assert decision is (role_code in EXPECTED[(action, target_name)])
+    if isinstance(target, type):
+        return
     # The list a selector returns agrees with the single decision.
     in_list = type(target).objects.filter(pk=target.pk)
-    from fener.core.access import restrict
-
     assert restrict(in_list, actor, action).exists() is decision
 
 
@@ -157,3 +163,52 @@ def test_institution_list_is_shared_but_audit_is_not(make_user, other_institutio
     assert not selectors.audit_search(user=case_worker).exists()
     assert selectors.audit_search(user=auditor).exists()
     assert Institution.objects.count() >= 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role_code", ALL_ROLES)
+def test_accounts_of_a_deactivated_institution_are_denied_everything(
+    role_code, make_user, targets, home_institution
+):
+    actor = make_user(role_code, username=f"actor-{role_code}")
+    Institution.objects.filter(pk=home_institution.pk).update(is_active=False)
+    actor = User.objects.get(pk=actor.pk)
+    for target in targets.values():
+        assert not allowed(actor, "view", target)
+
+
+@pytest.mark.django_db
+def test_nobody_changes_a_role_they_hold(admin_user, make_user):
+    system_admin = Role.objects.get(code="system_admin")
+    with pytest.raises(AccessDenied):
+        role_update(
+            actor=admin_user,
+            role=system_admin,
+            permissions=[*system_admin.permissions, "core.view_audit"],
+        )
+    with pytest.raises(AccessDenied):
+        role_update(actor=admin_user, role=system_admin, requires_two_factor=False)
+    system_admin.refresh_from_db()
+    assert "core.view_audit" not in system_admin.permissions
+    assert system_admin.requires_two_factor
+    # Another administrator's role is fine to change.
+    auditor_role = Role.objects.get(code="auditor")
+    role_update(actor=admin_user, role=auditor_role, requires_two_factor=False)
+    auditor_role.refresh_from_db()
+    assert not auditor_role.requires_two_factor
+
+
+@pytest.mark.django_db
+def test_institution_cannot_be_placed_under_itself(admin_user):
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import InstitutionFactory
+
+    ministry = InstitutionFactory(key="ministry")
+    unit = InstitutionFactory(key="unit", parent=ministry)
+    with pytest.raises(ValidationError):
+        institution_update(actor=admin_user, institution=ministry, parent=unit)
+    with pytest.raises(ValidationError):
+        institution_update(actor=admin_user, institution=ministry, parent=ministry)
+    ministry.refresh_from_db()
+    assert ministry.parent is None

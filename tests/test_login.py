@@ -78,7 +78,9 @@ def test_role_that_requires_two_factor_forces_enrolment_then_verification(
     # Password accepted, but nothing is reachable before enrolment.
     response = _post_login(client, user.username, password)
     assert response["Location"].startswith("/en/accounts/two-factor/setup/")
-    assert client.get("/en/directory/")["Location"] == "/en/accounts/two-factor/setup/"
+    assert client.get("/en/directory/")["Location"] == (
+        "/en/accounts/two-factor/setup/?next=%2Fen%2Fdirectory%2F"
+    )
     assert client.get("/api/v1/me/").status_code in (401, 403)
 
     setup = client.get("/en/accounts/two-factor/setup/")
@@ -156,6 +158,45 @@ def test_deactivated_account_cannot_log_in(client, make_user, password):
     user = make_user("case_worker", is_active=False)
     response = _post_login(client, user.username, password)
     assert response.status_code == 200
+    assert client.get("/en/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_oversized_or_nul_input_is_refused_cleanly(client):
+    response = _post_login(client, "x" * 10_000, "whatever")
+    assert response.status_code == 200
+    assert b"correct user name and password" in response.content
+    assert _post_login(client, "bad\x00name", "whatever").status_code == 400
+    assert client.get("/en/directory/?q=%00").status_code == 400
+    assert client.get("/api/v1/institutions/?q=%00").status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_page_asked_for_survives_the_second_factor(client, make_user, password):
+    Role.objects.filter(code="prosecutor").update(requires_two_factor=True)
+    user = make_user("prosecutor")
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    response = client.post(
+        "/en/accounts/login/?next=/en/directory/%3Ftype%3Dngo%26municipality%3D0060",
+        {
+            "username": user.username,
+            "password": password,
+            "next": "/en/directory/?type=ngo&municipality=0060",
+        },
+    )
+    assert response["Location"] == (
+        "/en/accounts/two-factor/?next=%2Fen%2Fdirectory%2F%3Ftype%3Dngo%26municipality%3D0060"
+    )
+
+
+@pytest.mark.django_db
+def test_accounts_of_a_deactivated_institution_cannot_log_in(
+    client, make_user, password, home_institution
+):
+    user = make_user("case_worker")
+    home_institution.is_active = False
+    home_institution.save()
+    assert _post_login(client, user.username, password).status_code == 200
     assert client.get("/en/").status_code == 302
 
 

@@ -84,7 +84,7 @@ def test_password_change_checks_the_current_password(client, make_user, login, p
     assert user.check_password("another long passphrase")
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_new_account_gets_an_invitation_through_the_task_worker(
     admin_user, home_institution, django_capture_on_commit_callbacks
 ):
@@ -117,6 +117,12 @@ def test_new_account_gets_an_invitation_through_the_task_worker(
         {"new_password1": "my own long passphrase", "new_password2": "my own long passphrase"},
     )
     assert User.objects.get(username="newcomer").check_password("my own long passphrase")
+    assert (
+        AuditEvent.objects.filter(
+            action="user.set_password_from_link", target_id=str(created.pk)
+        ).count()
+        == 1
+    )
 
 
 @pytest.mark.django_db
@@ -151,3 +157,17 @@ def test_sensitive_read_is_recorded_with_its_purpose(make_user):
     assert event.action == "read"
     assert event.target_id == str(subject.pk)
     assert event.purpose == "verify identity for referral"
+
+
+@pytest.mark.django_db
+def test_demo_builder_loads_everything_and_can_run_twice():
+    """Runs on the suite's database, so on PostgreSQL in CI as well as on SQLite."""
+    from fener.core.demo import DEMO_ACCOUNTS, build_demo
+    from fener.core.models import Institution, Municipality
+
+    for _ in range(2):
+        accounts = build_demo(password="a demo password long enough")
+    assert len(accounts) == len(DEMO_ACCOUNTS) == User.objects.count()
+    assert Municipality.objects.count() == 80
+    assert Institution.objects.filter(type="social_work_centre").count() >= 10
+    assert {a.roles.get().code for a in accounts} == {spec.role_code for spec in DEMO_ACCOUNTS}

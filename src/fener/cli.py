@@ -80,11 +80,19 @@ def demo(host: str, port: int, home: Path, no_serve: bool) -> None:
     """
     for key, value in _demo_environment(home.resolve()).items():
         os.environ.setdefault(key, value)
+    os.environ.setdefault("FENER_BASE_URL", f"http://{host}:{port}")
     _setup_django()
     from django.core.management import call_command
 
     with console.status("Applying database migrations…"):
         call_command("migrate", interactive=False, verbosity=0)
+    from fener.core.demo import foreign_accounts
+
+    if foreign_accounts():
+        raise click.ClickException(
+            "This database holds accounts that are not demo accounts: refusing to add demo "
+            "data (with a printed password) to what looks like a real installation."
+        )
     from rich.progress import BarColumn, Progress, TextColumn
 
     from fener.core.demo import build_demo, demo_builder_names
@@ -132,7 +140,7 @@ def _serve_with_worker(host: str, port: int, threads: int = 8) -> None:
     from fener.config.wsgi import application
 
     worker = subprocess.Popen([sys.executable, "-m", "fener.cli", "worker"], env=os.environ.copy())
-    server = create_server(application, host=host, port=port, threads=threads)
+    server = create_server(application, host=host, port=port, threads=threads, **_proxy_options())
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise SystemExit(0)
@@ -170,7 +178,21 @@ def serve(host: str, port: int, threads: int, with_worker: bool) -> None:
 
     from fener.config.wsgi import application
 
-    waitress_serve(application, host=host, port=port, threads=threads)
+    waitress_serve(application, host=host, port=port, threads=threads, **_proxy_options())
+
+
+def _proxy_options() -> dict[str, Any]:
+    """waitress options so that, behind the operator's proxy, the client address is real."""
+    from django.conf import settings
+
+    if not settings.FENER_TRUSTED_PROXY:
+        return {}
+    return {
+        "trusted_proxy": settings.FENER_TRUSTED_PROXY,
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
 @main.command()

@@ -12,6 +12,8 @@ Everything an operator sets is an environment variable:
 - ``FENER_ALLOWED_HOSTS``: comma-separated host names (default ``127.0.0.1,localhost``).
 - ``FENER_TLS``: ``1`` (default) when served behind HTTPS: secure cookies, HSTS, redirects.
   ``fener demo`` sets it to ``0`` because it serves plain HTTP on the loopback interface.
+- ``FENER_TRUSTED_PROXY``: the reverse proxy's address; ``FENER_TRUST_REQUEST_ID=1`` when it
+  sets ``X-Request-ID``.
 - ``FENER_SESSION_IDLE_MINUTES`` / ``FENER_SESSION_MAX_HOURS``: session expiry.
 - ``FENER_LOGIN_FAILURE_LIMIT`` / ``FENER_LOGIN_LOCKOUT_MINUTES``: lock-out after failed log-ins.
 - ``FENER_EMAIL_HOST`` (with ``FENER_EMAIL_PORT``, ``FENER_EMAIL_USER``,
@@ -95,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fener.core.middleware.RequestIdMiddleware",
+    "fener.core.middleware.InputSanityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -158,7 +161,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "fener.core.backends.InstitutionAwareBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -209,6 +212,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TLS else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Behind a reverse proxy: its address (for waitress' trusted_proxy, so that the client address
+# in the audit log is the client's), and whether it sets X-Request-ID for us.
+FENER_TRUSTED_PROXY = os.environ.get("FENER_TRUSTED_PROXY", "")
+FENER_TRUST_REQUEST_ID = env_flag("FENER_TRUST_REQUEST_ID", False)
 CSRF_TRUSTED_ORIGINS = [
     origin.strip()
     for origin in os.environ.get("FENER_CSRF_TRUSTED_ORIGINS", "").split(",")
@@ -258,7 +265,7 @@ FENER_BASE_URL = os.environ.get("FENER_BASE_URL", "http://127.0.0.1:8000")
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "fener.core.api.authentication.FenerTokenAuthentication",
         "fener.core.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -285,6 +292,7 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

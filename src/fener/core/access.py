@@ -71,7 +71,10 @@ def _policy_for(model: type[models.Model]) -> Policy:
 
 
 def is_active_user(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
+    """An authenticated, active account whose institution is active too."""
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and user.institution.is_active
+    )
 
 
 def has_permission(user: Any, code: str) -> bool:

@@ -99,6 +99,12 @@ def demo_builder_names() -> list[str]:
     return [b.name for b in sorted(_BUILDERS.values(), key=lambda b: (b.order, b.name))]
 
 
+def foreign_accounts() -> list[str]:
+    """User names in the database that the demo did not create."""
+    demo_names = {account.username for account in DEMO_ACCOUNTS}
+    return sorted(set(User.objects.values_list("username", flat=True)) - demo_names)
+
+
 def build_demo(*, password: str, progress: ProgressCallback | None = None) -> list[User]:
     """Run every registered builder; returns the demo accounts (one per role)."""
     report = progress or (lambda message: None)

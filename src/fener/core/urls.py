@@ -1,7 +1,7 @@
 """Pages of the core app (mounted under the language prefix)."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from fener.core.views import accounts, audit, auth, directory, home, profile, roles
 
@@ -22,10 +22,7 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="core/auth/password_set.html",
-            success_url=reverse_lazy("core:password_reset_complete"),
-        ),
+        auth.PasswordSetFromLinkView.as_view(),
         name="password_reset_confirm",
     ),
     path(

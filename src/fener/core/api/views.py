@@ -102,7 +102,9 @@ class InstitutionDetail(generics.RetrieveUpdateAPIView[Any]):
         institution = self.get_object()
         serializer = self.get_serializer(institution, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        changes = {k: v for k, v in serializer.validated_data.items() if k != "key"}
+        if "key" in serializer.validated_data:
+            raise serializers.ValidationError({"key": ["The key of an institution cannot change."]})
+        changes = dict(serializer.validated_data)
         try:
             institution = institution_update(
                 actor=_actor(request), institution=institution, **changes
@@ -146,7 +148,7 @@ class RoleList(generics.ListAPIView[Any]):
     ]
 )
 class AuditEventList(generics.ListAPIView[Any]):
-    """Search the audit log (auditors). Others get an empty list, never an error that leaks."""
+    """Search the audit log (auditors only; anyone else gets 403)."""
 
     serializer_class = AuditEventSerializer
 

@@ -27,7 +27,9 @@ class Municipality(TranslatedName):
     region = models.CharField(max_length=40)
     city_of_skopje = models.BooleanField(default=False)
     population = models.PositiveIntegerField(help_text="Census 2021 resident population")
-    naturalearth_hasc = models.CharField(max_length=10, blank=True)
+    naturalearth_hasc = models.CharField(
+        max_length=60, blank=True, help_text="Natural Earth admin-1 codes, ';'-separated"
+    )
 
     class Meta:
         ordering = ["name_en"]

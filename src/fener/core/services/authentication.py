@@ -11,7 +11,7 @@ from knox.models import AuthToken
 from fener.core.audit import audit_record
 from fener.core.models import User
 
-MAX_TOKEN_DAYS = 365
+MAX_TOKEN_DAYS = 90
 
 
 @transaction.atomic
@@ -22,13 +22,22 @@ def login_recorded(*, user: User, second_factor: bool) -> None:
     )
 
 
+UNKNOWN_USER_NAME = "(unknown user name)"
+
+
 @transaction.atomic
 def login_failure_recorded(*, username: str, locked_out: bool) -> None:
-    """Record a failed or refused log-in for a user name (which may not exist)."""
+    """Record a failed or refused log-in.
+
+    The user name is kept only when it names an existing account: people often type their
+    password into the user-name field, and the log must not collect those.
+    """
+    account = User.objects.filter(username=username[:150]).first() if username else None
     audit_record(
         actor=None,
         action="auth.locked_out" if locked_out else "auth.login_failed",
-        target_label=username[:150],
+        target=account,
+        target_label=account.username if account else UNKNOWN_USER_NAME,
     )
 
 
@@ -71,6 +80,16 @@ def api_token_create(*, user: User, days: int) -> tuple[AuthToken, str]:
         after={"token_key": instance.token_key, "expiry": instance.expiry.isoformat()},
     )
     return instance, plain
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Remove every API token of ``user`` (called by the services that end their access).
+
+    Part of the caller's transaction and audit row: a password change, a second-factor reset
+    or a deactivation must not leave a months-long token working.
+    """
+    deleted, _ = AuthToken.objects.filter(user=user).delete()
+    return int(deleted)
 
 
 @transaction.atomic

@@ -65,8 +65,7 @@ def institution_update(*, actor: User, institution: Institution, **changes: Any)
     before = audit_snapshot(institution)
     for field, value in changes.items():
         setattr(institution, field, value)
-    if institution.parent_id is not None and institution.parent_id == institution.pk:
-        raise ValidationError({"parent": _("An institution cannot be its own parent.")})
+    _reject_parent_cycle(institution)
     institution.full_clean()
     changed_before, changed_after = audit_changes(before, audit_snapshot(institution))
     if not changed_after:
@@ -80,6 +79,17 @@ def institution_update(*, actor: User, institution: Institution, **changes: Any)
         after=changed_after,
     )
     return institution
+
+
+def _reject_parent_cycle(institution: Institution) -> None:
+    """An institution cannot sit under itself, directly or through its parents."""
+    seen = {institution.pk}
+    parent = institution.parent
+    while parent is not None:
+        if parent.pk in seen:
+            raise ValidationError({"parent": _("An institution cannot be part of itself.")})
+        seen.add(parent.pk)
+        parent = parent.parent
 
 
 def _reject_unknown_fields(fields: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fener.core.access import require
+from fener.core.access import AccessDenied, require
 from fener.core.audit import audit_changes, audit_record, audit_snapshot
 from fener.core.models import Role, User
 from fener.core.permissions import PERMISSIONS
@@ -24,6 +24,9 @@ def role_update(
 ) -> Role:
     """Change a role's grants or its two-factor requirement."""
     require(actor, "change", role)
+    if actor.roles.filter(pk=role.pk).exists():
+        # Separation of duties: nobody widens (or loosens the log-in of) a role they hold.
+        raise AccessDenied(_("You cannot change a role you hold; ask another administrator."))
     role = Role.objects.select_for_update().get(pk=role.pk)
     before = audit_snapshot(role)
     if requires_two_factor is not None:

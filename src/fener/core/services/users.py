@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from fener.core.access import require
 from fener.core.audit import audit_changes, audit_record, audit_snapshot
 from fener.core.models import Institution, Role, User
+from fener.core.services.authentication import api_tokens_revoke_all
 from fener.core.services.roles import ensure_administration_remains_possible
 
 PROFILE_FIELDS = frozenset(
@@ -140,6 +141,7 @@ def user_set_active(*, actor: User, user: User, active: bool, reason: str) -> Us
     user.is_active = active
     user.save(update_fields=["is_active"])
     if not active:
+        api_tokens_revoke_all(user=user)
         ensure_administration_remains_possible()
     audit_record(
         actor=actor,
@@ -160,6 +162,7 @@ def user_reset_two_factor(*, actor: User, user: User, reason: str) -> User:
         raise ValidationError({"reason": _("A reason is required.")})
     removed = TOTPDevice.objects.filter(user=user).count()
     TOTPDevice.objects.filter(user=user).delete()
+    api_tokens_revoke_all(user=user)
     audit_record(
         actor=actor,
         action="user.reset_two_factor",
@@ -179,5 +182,24 @@ def user_change_password(*, user: User, current_password: str, new_password: str
     validate_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    audit_record(actor=user, action="user.change_password", target=user)
+    revoked = api_tokens_revoke_all(user=user)
+    audit_record(
+        actor=user, action="user.change_password", target=user, after={"tokens_revoked": revoked}
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_password_from_link(*, user: User, new_password: str) -> User:
+    """Set a password through an e-mailed link (invitation or reset); the link was checked."""
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    revoked = api_tokens_revoke_all(user=user)
+    audit_record(
+        actor=user,
+        action="user.set_password_from_link",
+        target=user,
+        after={"tokens_revoked": revoked},
+    )
     return user

@@ -77,7 +77,8 @@ def user_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    account = selectors.user_get(user=request.user, pk=pk, action="change")
+    account = selectors.user_get(user=request.user, pk=pk)
+    require(request.user, "change", account)
     initial = {field: getattr(account, field) for field in UserEditForm.base_fields}
     form = UserEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -7,8 +7,9 @@ import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from fener.core import selectors
 from fener.core.access import require
@@ -35,14 +36,27 @@ EXPORT_COLUMNS = (
 
 
 def _filtered(request: AuthenticatedHttpRequest) -> tuple[AuditFilterForm, Any]:
+    """The form and the matching rows; an invalid filter matches nothing (never everything)."""
     require(request.user, "view", AuditEvent)
     form = AuditFilterForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return form, AuditEvent.objects.none()
     filters: dict[str, Any] = {}
-    if form.is_valid():
+    if form.is_bound:
         filters = {key: value for key, value in form.cleaned_data.items() if value}
         if "institution" in filters:
             filters["institution_id"] = filters.pop("institution").pk
     return form, selectors.audit_search(user=request.user, **filters)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell value that a spreadsheet will show as text, never run as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 @login_required
@@ -74,9 +88,11 @@ class _Echo:
 
 
 @login_required
-def audit_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
+def audit_export(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The filtered rows as CSV. The export itself is recorded in the log."""
-    _form, events = _filtered(request)
+    form, events = _filtered(request)
+    if form.is_bound and not form.is_valid():
+        return HttpResponseBadRequest(_("The filter is not valid: nothing was exported."))
     audit_record(
         actor=request.user,
         action="audit.export",
@@ -90,9 +106,11 @@ def audit_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
         for event in events.iterator(chunk_size=2000):
             yield writer.writerow(
                 [
-                    json.dumps(getattr(event, column), ensure_ascii=False)
-                    if column in ("before", "after")
-                    else getattr(event, column)
+                    spreadsheet_safe(
+                        json.dumps(getattr(event, column), ensure_ascii=False)
+                        if column in ("before", "after")
+                        else getattr(event, column)
+                    )
                     for column in EXPORT_COLUMNS
                 ]
             )

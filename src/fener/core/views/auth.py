@@ -11,13 +11,14 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -32,8 +33,10 @@ from fener.core.forms import TokenForm
 from fener.core.http import AuthenticatedHttpRequest, second_factor_verified
 from fener.core.middleware import SESSION_LOGIN_AT, SESSION_SEEN_AT
 from fener.core.services import authentication
+from fener.core.services.users import user_set_password_from_link
 
 SETUP_DEVICE_KEY = "fener_setup_device"
+USERNAME_MAX_LENGTH = 150
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -46,7 +49,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 def _with_next(url_name: str, next_url: str) -> str:
-    return f"{reverse(url_name)}?next={next_url}"
+    return f"{reverse(url_name)}?{urlencode({'next': next_url})}"
 
 
 @sensitive_post_parameters("password")
@@ -56,6 +59,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
     """Password step. Failures are counted per user name; too many lock the name out."""
     if request.user.is_authenticated and second_factor_verified(request.user):
         return redirect(_safe_next(request))
+    if request.method == "POST" and len(request.POST.get("username", "")) > USERNAME_MAX_LENGTH:
+        # Longer than any account's name: refuse before it reaches the lock-out store.
+        context = {
+            "form": AuthenticationForm(request),
+            "next": _safe_next(request),
+            "login_error": _("Please enter a correct user name and password."),
+        }
+        return render(request, "core/auth/login.html", context)
     form = AuthenticationForm(request, data=request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -190,3 +201,15 @@ def logout_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         authentication.logout_recorded(user=request.user)
     logout(request)
     return redirect("core:login")
+
+
+class PasswordSetFromLinkView(auth_views.PasswordResetConfirmView):
+    """The e-mailed link to set a password; the change goes through the audited service."""
+
+    template_name = "core/auth/password_set.html"
+    success_url = reverse_lazy("core:password_reset_complete")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
+        user_set_password_from_link(user=form.user, new_password=form.cleaned_data["new_password1"])
+        self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        return HttpResponseRedirect(self.get_success_url())

@@ -71,7 +71,8 @@ def institution_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def institution_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    institution = selectors.institution_get(user=request.user, pk=pk, action="change")
+    institution = selectors.institution_get(user=request.user, pk=pk)
+    require(request.user, "change", institution)
     initial = {field: getattr(institution, field) for field in InstitutionForm.base_fields}
     form = InstitutionForm(request.POST or None, initial=initial)
     form.fields["key"].disabled = True

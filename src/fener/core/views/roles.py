@@ -35,7 +35,8 @@ def role_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def role_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    role = selectors.role_get(user=request.user, pk=pk, action="change")
+    role = selectors.role_get(user=request.user, pk=pk)
+    require(request.user, "change", role)
     choices = [(code, str(label)) for code, label in PERMISSIONS.items()]
     form = RoleForm(
         request.POST or None,
