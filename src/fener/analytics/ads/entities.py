@@ -1,0 +1,365 @@
+"""Contacts and money in an ad, each with the span of the original text it was read from.
+
+Phones are normalised to E.164 with ``phonenumbers`` (default region North Macedonia, then the
+regions the ad's language and text point to); e-mails are read through "[at]"/"(dot)" disguises;
+messenger handles get their platform; amounts get a currency (ISO 4217) and a pay period.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import phonenumbers
+
+from fener.analytics.text.aligned import AlignedText
+from fener.analytics.text.deobfuscate import digits_from_words
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Characters ``start:end`` of the original ad text."""
+
+    start: int
+    end: int
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Phone:
+    """A phone number in E.164; ``kind`` is ``mobile``, ``fixed`` or ``other``."""
+
+    e164: str
+    span: Span
+    kind: str = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Url:
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Handle:
+    platform: str
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A sum of money: ``value`` (and ``maximum`` for a range), currency, pay period or None."""
+
+    value: float
+    currency: str
+    period: str | None
+    span: Span
+    maximum: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "value": _plain_number(self.value),
+            "currency": self.currency,
+            "period": self.period,
+        }
+        if self.maximum is not None:
+            result["max"] = _plain_number(self.maximum)
+        return result
+
+
+@dataclass(slots=True)
+class Entities:
+    phones: list[Phone] = field(default_factory=list)
+    emails: list[Email] = field(default_factory=list)
+    urls: list[Url] = field(default_factory=list)
+    handles: list[Handle] = field(default_factory=list)
+    amounts: list[Amount] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The command-line contract's ``entities`` object (values only, no duplicates)."""
+        return {
+            "phones": _unique(phone.e164 for phone in self.phones),
+            "emails": _unique(email.value for email in self.emails),
+            "urls": _unique(url.value for url in self.urls),
+            "handles": [
+                {"platform": platform, "value": value}
+                for platform, value in _unique((h.platform, h.value) for h in self.handles)
+            ],
+            "amounts": [amount.as_dict() for amount in self.amounts],
+        }
+
+
+def _unique(items: Any) -> list[Any]:
+    return list(dict.fromkeys(items))
+
+
+def _plain_number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+# --- Regions for phone numbers ---------------------------------------------------------------
+LANGUAGE_REGIONS = {
+    "mk": ("MK",),
+    "sq": ("AL", "XK", "MK"),
+    "sr": ("RS", "MK", "ME", "BA"),
+    "hr": ("HR", "BA"),
+    "bs": ("BA", "RS"),
+    "bg": ("BG", "MK"),
+    "tr": ("TR",),
+    "de": ("DE", "AT", "CH"),
+    "it": ("IT", "CH"),
+    "en": ("GB", "MK"),
+}
+FALLBACK_REGIONS = (
+    "MK",
+    "AL",
+    "XK",
+    "RS",
+    "DE",
+    "AT",
+    "CH",
+    "IT",
+    "GR",
+    "BG",
+    "HR",
+    "SI",
+    "GB",
+    "NL",
+    "TR",
+)
+
+def phone_regions(
+    language: str | None, destination: str, home: str | None = None
+) -> tuple[str, ...]:
+    """Where a number written without country code is most likely from.
+
+    The ad's language first (a Macedonian ad about Germany gives a Macedonian mobile), except
+    that a destination where the language is spoken comes first (an Italian ad for Lugano gives
+    a Swiss number); then the destination, then the region's usual countries.
+    """
+    own = LANGUAGE_REGIONS.get(language or "", ("MK",))
+    for preferred in (destination, home):
+        if preferred in own:
+            own = (preferred, *(region for region in own if region != preferred))
+    ordered = (*own, destination, *FALLBACK_REGIONS)
+    return tuple(dict.fromkeys(ordered))
+
+
+_PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d(?:[ \t\-/.()]{0,3}\d){6,15}(?!\d)")
+_DATE = re.compile(r"^\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{2,4}$|^\d+\s?/\s?(?:19|20)\d\d$|^(?:19|20)\d\d\s?[/-]\s?\d{2}$")
+# Numbers right after these words are registrations, licences or postcodes, not phones.
+_REGISTRATION_BEFORE = re.compile(
+    r"(?:\b(?:br|no|nr|num|numri|broj|number|nummer|licen\w*|lizenz\w*|kvk|gisa\w*|zahl|reg\w*|embs|"
+    r"edb|nipt|nuis|iva|ust\w*|hrb|hra|pib|mb|jmbg|iban|zip|plz|cap|postcode|authori[sz]ation|"
+    r"autorizzazione|erlaubnis|reseni\w*|resenie|aut|prot)\b\.?\s*:?\s*(?:no\.?|br\.?|nr\.?)?\s*$)"
+)
+_THOUSANDS = re.compile(
+    r"^[1-9]\d{0,2}(?:[.,' ]\d{3})+(?:\s?[-/]\s?[1-9]\d{0,2}(?:[.,' ]\d{3})+)?$"
+)
+_WHATSAPP_LINK = re.compile(
+    r"(?:https?://)?(?:wa\s?\.\s?me\s?/\s?|api\.whatsapp\.com/send\?phone=)\+?(\d(?:[ ]?\d){7,14})",
+    re.IGNORECASE,
+)
+_VIBER_LINK = re.compile(r"viber://(?:chat|add)\?number=(?:%2B|\+)?(\d{8,15})", re.IGNORECASE)
+
+
+def extract_phones(folded: AlignedText, original: str, regions: tuple[str, ...]) -> list[Phone]:
+    """Phone numbers in E.164, also when written partly in words."""
+    digitised = digits_from_words(folded)
+    found: list[Phone] = []
+    taken: list[tuple[int, int]] = []
+    for link in (_WHATSAPP_LINK, _VIBER_LINK):
+        for match in link.finditer(digitised.text):
+            number = _parse("+" + match.group(1), regions)
+            if number:
+                start, end = digitised.original_span(*match.span(1))
+                found.append(
+                    Phone(number, Span(start, end, original[start:end]), phone_kind(number))
+                )
+                taken.append(match.span())
+    for match in _PHONE_CANDIDATE.finditer(digitised.text):
+        if any(a <= match.start() < b for a, b in taken):
+            continue
+        international = match.group(0).lstrip("(").startswith(("+", "00"))
+        if not international and _REGISTRATION_BEFORE.search(
+            digitised.text, max(0, match.start() - 30), match.start()
+        ):
+            continue
+        for number, (begin, finish) in _numbers_in(match.group(0), regions):
+            start, end = digitised.original_span(match.start() + begin, match.start() + finish)
+            found.append(Phone(number, Span(start, end, original[start:end]), phone_kind(number)))
+    return found
+
+
+def _numbers_in(candidate: str, regions: tuple[str, ...]) -> list[tuple[str, tuple[int, int]]]:
+    stripped = candidate.strip("() ")
+    if _DATE.match(stripped) or _THOUSANDS.match(stripped):
+        return []
+    number = _parse(candidate, regions)
+    if number:
+        return [(number, (0, len(candidate)))]
+    # Two numbers written one after the other ("070 123 456 / 071 234 567"): split at a gap.
+    for gap in re.finditer(r"[ \t\-/.()]+", candidate):
+        left, right = candidate[: gap.start()], candidate[gap.end() :]
+        first, second = _parse(left, regions), _parse(right, regions)
+        if first and second:
+            return [(first, (0, gap.start())), (second, (gap.end(), len(candidate)))]
+    return []
+
+
+def _parse(candidate: str, regions: tuple[str, ...]) -> str | None:
+    digits = re.sub(r"[^\d+]", "", candidate)
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    if len(re.sub(r"\D", "", digits)) < 8:
+        return None
+    if not digits.startswith(("+", "0")):
+        # Without a country code, numbers in the region's national formats start with 0; the
+        # exception is Italian mobiles (3xx …). Anything else is a price, a range or an id.
+        if not (digits.startswith("3") and len(digits) in (9, 10)):
+            return None
+        regions = ("IT",)
+    for region in (None,) if digits.startswith("+") else regions:
+        try:
+            parsed = phonenumbers.parse(digits, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(parsed):
+            e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+            _KIND_CACHE[e164] = _KINDS.get(phonenumbers.number_type(parsed), "other")
+            return e164
+    return None
+
+
+_KIND_CACHE: dict[str, str] = {}
+
+
+_KINDS = {
+    phonenumbers.PhoneNumberType.MOBILE: "mobile",
+    phonenumbers.PhoneNumberType.FIXED_LINE: "fixed",
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: "mobile",
+}
+
+
+def phone_kind(e164: str) -> str:
+    """``mobile``, ``fixed`` or ``other`` for a number in E.164."""
+    kind = _KIND_CACHE.get(e164)
+    if kind is None:
+        kind = _KINDS.get(phonenumbers.number_type(phonenumbers.parse(e164, None)), "other")
+        if len(_KIND_CACHE) < 100_000:
+            _KIND_CACHE[e164] = kind
+    return kind
+
+
+# --- E-mails, web addresses and messenger handles --------------------------------------------
+_AT = r"(?:@|\s*[\[\(\{<]\s*(?:at|et|@|na|chiocciola|affe|klammeraffe)\s*[\]\)\}>]\s*|\s+(?:at|et)\s+)"
+_DOT = r"(?:\.|\s+\.\s+|\s*[\[\(\{<]\s*(?:dot|punkt|punto|tocka|točka|pika|\.)\s*[\]\)\}>]\s*|\s+(?:dot|punkt|punto|pika|tocka|točka)\s+)"
+_TLD = r"(?:co\.uk|[a-z]{2,24})"
+_EMAIL = re.compile(
+    rf"(?<![\w.+-])([a-z0-9][a-z0-9._+-]*){_AT}([a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*){_DOT}({_TLD})\b",
+    re.IGNORECASE,
+)
+_URL = re.compile(
+    rf"(?:https?://[^\s<>\"']+|www\.[^\s<>\"']+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.{_TLD}/[^\s<>\"']*"
+    rf"|\b[a-z0-9][a-z0-9-]*\.(?:com|mk|net|org|de|al|rs|it|eu)\b)",
+    re.IGNORECASE,
+)
+_PLATFORM_URL = re.compile(
+    r"(?:https?://)?(?:www\.)?(?:(t\.me|telegram\.me)|(instagram\.com)|(facebook\.com|fb\.com|m\.facebook\.com)"
+    r"|(tiktok\.com)|(wa\.me|api\.whatsapp\.com))/(@?[A-Za-z0-9_.+\-]+)",
+    re.IGNORECASE,
+)
+_PLATFORM_OF_GROUP = ("telegram", "instagram", "facebook", "tiktok", "whatsapp")
+_AT_HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_][A-Za-z0-9_.]{2,31})(?<!\.)")
+_PLATFORM_WORDS = re.compile(
+    r"(telegram|телеграм|\btg\b)|(viber|вибер|вајбер)|(whats\s?app|ватсап|вацап|\bwa\b)"
+    r"|(instagram|инстаграм|\binsta\b|\big\b)|(facebook|фејсбук|фејсбук|\bfb\b)|(tik\s?tok|тикток)",
+    re.IGNORECASE,
+)
+_PLATFORM_OF_WORD = ("telegram", "viber", "whatsapp", "instagram", "facebook", "tiktok")
+_TRAILING = ".,;:!?)]}'\""
+
+
+def extract_contacts(text: str) -> tuple[list[Email], list[Url], list[Handle]]:
+    """E-mails, web addresses and messenger handles in a normalised ``text``."""
+    emails = []
+    email_spans: list[tuple[int, int]] = []
+    for match in _EMAIL.finditer(text):
+        domain = re.sub(_DOT, ".", match.group(2), flags=re.IGNORECASE)
+        if domain.lower().startswith("www."):
+            continue  # "apply at www.example.com" is a web address
+        value = f"{match.group(1)}@{domain}.{match.group(3)}".lower()
+        emails.append(Email(value, Span(match.start(), match.end(), match.group(0))))
+        email_spans.append(match.span())
+    handles = []
+    platform_spans: list[tuple[int, int]] = []
+    for match in _PLATFORM_URL.finditer(text):
+        platform = next(
+            name
+            for name, group in zip(_PLATFORM_OF_GROUP, match.groups()[:5], strict=True)
+            if group
+        )
+        raw = match.group(6).rstrip(_TRAILING)
+        value = raw.lstrip("@").lower()
+        if platform == "whatsapp":
+            digits = re.sub(r"\D", "", value)
+            value = "+" + digits if digits else value
+        if platform == "facebook" and value in {"groups", "profile.php", "pages"}:
+            continue
+        end = match.start(6) + len(raw)
+        handles.append(Handle(platform, value, Span(match.start(), end, text[match.start() : end])))
+        platform_spans.append((match.start(), end))
+    for match in _AT_HANDLE.finditer(text):
+        if _inside(match.start(), email_spans) or _inside(match.start(), platform_spans):
+            continue
+        platform = _nearest_platform(text, match.start(), match.end())
+        handles.append(
+            Handle(
+                platform, match.group(1).lower(), Span(match.start(), match.end(), match.group(0))
+            )
+        )
+        platform_spans.append(match.span())
+    urls = []
+    for match in _URL.finditer(text):
+        if _inside(match.start(), email_spans) or _inside(match.start(), platform_spans):
+            continue
+        raw = match.group(0).rstrip(_TRAILING)
+        if "@" in raw:
+            continue
+        urls.append(Url(_normalise_url(raw), Span(match.start(), match.start() + len(raw), raw)))
+    return emails, urls, handles
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+def _nearest_platform(text: str, start: int, end: int) -> str:
+    window_start = max(0, start - 40)
+    best: tuple[int, str] | None = None
+    for match in _PLATFORM_WORDS.finditer(text, window_start, min(len(text), end + 25)):
+        name = next(n for n, g in zip(_PLATFORM_OF_WORD, match.groups(), strict=True) if g)
+        distance = start - match.end() if match.end() <= start else match.start() - end
+        if best is None or distance < best[0]:
+            best = (distance, name)
+    return best[1] if best else "unknown"
+
+
+def _normalise_url(raw: str) -> str:
+    scheme, separator, rest = raw.partition("://")
+    if not separator:
+        host, slash, path = raw.partition("/")
+        return host.lower() + slash + path
+    host, slash, path = rest.partition("/")
+    return f"{scheme.lower()}://{host.lower()}{slash}{path}"

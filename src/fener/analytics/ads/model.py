@@ -1,0 +1,304 @@
+"""The learning risk model: a calibrated probability that an ad is deceptive recruitment.
+
+Features are the fourteen indicators plus hashed character n-grams of the folded text, so the
+model reads Macedonian in both scripts, Albanian with or without ë/ç, and the other languages
+alike. A logistic model (scikit-learn's ``SGDClassifier`` with log loss) learns from reviewer
+decisions: ``fit`` on labelled ads, ``partial_fit`` as decisions arrive. Probabilities are
+calibrated with Platt scaling on cross-validated scores. Every score carries its explanation: the
+weight of each indicator found and the n-grams of the ad that pushed the score most.
+
+Models are saved as ``.npz`` arrays plus JSON metadata, loaded with ``allow_pickle=False``:
+nothing executable is ever read from a model file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.metrics import average_precision_score, f1_score, precision_score, recall_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.utils import murmurhash3_32
+
+from fener.analytics.ads.indicators import INDICATOR_CODES
+
+FORMAT = "fener-risk-model/1"
+N_FEATURES = 2**18
+NGRAM_RANGE = (2, 4)
+LABELS = ("legitimate", "suspicious")
+
+
+@dataclass(frozen=True)
+class RiskScore:
+    """A calibrated probability, its label and why."""
+
+    probability: float
+    label: str
+    indicator_weights: dict[str, float]
+    top_ngrams: list[tuple[str, float]] = field(default_factory=list)
+
+
+def _vectorizer() -> HashingVectorizer:
+    return HashingVectorizer(
+        analyzer="char_wb", ngram_range=NGRAM_RANGE, n_features=N_FEATURES,
+        alternate_sign=False, norm="l2", lowercase=False, dtype=np.float32,
+    )
+
+
+def _indicator_matrix(indicator_sets: Sequence[Sequence[str]]) -> sp.csr_matrix:
+    index = {code: position for position, code in enumerate(INDICATOR_CODES)}
+    rows, columns = [], []
+    for row, codes in enumerate(indicator_sets):
+        for code in set(codes):
+            rows.append(row)
+            columns.append(index[code])
+    data = np.ones(len(rows), dtype=np.float32)
+    return sp.csr_matrix((data, (rows, columns)), shape=(len(indicator_sets), len(INDICATOR_CODES)))
+
+
+class RiskModel:
+    """Logistic risk model on indicators and character n-grams (scikit-learn conventions).
+
+    Parameters
+    ----------
+    alpha : float
+        L2 regularisation strength of the SGD logistic model.
+    threshold : float
+        Calibrated probability at or above which an ad is labelled ``suspicious``.
+    random_state : int
+        Seed, so that the same data give the same model.
+
+    Examples
+    --------
+    >>> texts = ["plata 3000 evra bez iskustvo viber", "stipendija za it praktikanti, dogovor"] * 10
+    >>> indicators = [["HIGH_PAY", "NO_EXPERIENCE"], []] * 10
+    >>> labels = ["suspicious", "legitimate"] * 10
+    >>> model = RiskModel().fit(texts, indicators, labels)
+    >>> model.score("plata 4000 evra bez iskustvo", ["HIGH_PAY"]).label
+    'suspicious'
+    """
+
+    def __init__(self, alpha: float = 1e-4, threshold: float = 0.5, random_state: int = 7) -> None:
+        self.alpha = alpha
+        self.threshold = threshold
+        self.random_state = random_state
+
+    # --- learning --------------------------------------------------------------------------
+    def _features(self, folded_texts: Sequence[str], indicator_sets: Sequence[Sequence[str]]) -> sp.csr_matrix:
+        text_part = _vectorizer().transform(folded_texts)
+        return sp.hstack([_indicator_matrix(indicator_sets), text_part], format="csr")
+
+    def _new_estimator(self) -> SGDClassifier:
+        return SGDClassifier(
+            loss="log_loss", alpha=self.alpha, max_iter=60, tol=1e-4,
+            class_weight="balanced", random_state=self.random_state,
+        )
+
+    def fit(
+        self,
+        folded_texts: Sequence[str],
+        indicator_sets: Sequence[Sequence[str]],
+        labels: Sequence[str],
+    ) -> RiskModel:
+        """Learn from labelled ads (``labels`` are ``suspicious`` or ``legitimate``)."""
+        targets = self._targets(labels)
+        features = self._features(folded_texts, indicator_sets)
+        self.platt_ = self._platt_from_cross_validation(features, targets)
+        estimator = self._new_estimator().fit(features, targets)
+        self.coef_ = estimator.coef_.ravel().astype(np.float64)
+        self.intercept_ = float(estimator.intercept_[0])
+        self.n_samples_seen_ = int(len(targets))
+        self.version_ = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        self.trained_at_ = datetime.now(tz=UTC).isoformat()
+        return self
+
+    def partial_fit(
+        self,
+        folded_texts: Sequence[str],
+        indicator_sets: Sequence[Sequence[str]],
+        labels: Sequence[str],
+    ) -> RiskModel:
+        """Update the fitted model with new reviewer decisions (one pass of SGD)."""
+        targets = self._targets(labels)
+        features = self._features(folded_texts, indicator_sets)
+        estimator = self._new_estimator()
+        estimator.partial_fit(features[:0], targets[:0], classes=np.array([0, 1]))
+        estimator.coef_ = self.coef_.reshape(1, -1).copy()
+        estimator.intercept_ = np.array([self.intercept_])
+        estimator.partial_fit(features, targets)
+        self.coef_ = estimator.coef_.ravel().astype(np.float64)
+        self.intercept_ = float(estimator.intercept_[0])
+        self.n_samples_seen_ += int(len(targets))
+        self.version_ = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        self.trained_at_ = datetime.now(tz=UTC).isoformat()
+        return self
+
+    @staticmethod
+    def _targets(labels: Sequence[str]) -> np.ndarray:
+        unknown = set(labels) - set(LABELS)
+        if unknown:
+            raise ValueError(f"labels must be 'suspicious' or 'legitimate', not {sorted(unknown)}")
+        return np.array([1 if label == "suspicious" else 0 for label in labels])
+
+    def _platt_from_cross_validation(self, features: sp.csr_matrix, targets: np.ndarray) -> tuple[float, float]:
+        counts = np.bincount(targets, minlength=2)
+        folds = int(min(5, counts.min()))
+        if folds < 2:
+            raise ValueError("need at least two labelled ads of each kind to learn")
+        scores = np.zeros(len(targets))
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.random_state)
+        for train, test in splitter.split(features, targets):
+            estimator = self._new_estimator().fit(features[train], targets[train])
+            scores[test] = estimator.decision_function(features[test])
+        sigmoid = LogisticRegression(C=1e6).fit(scores.reshape(-1, 1), targets)
+        return float(sigmoid.coef_[0, 0]), float(sigmoid.intercept_[0])
+
+    # --- scoring -----------------------------------------------------------------------------
+    def decision_function(self, folded_texts: Sequence[str], indicator_sets: Sequence[Sequence[str]]) -> np.ndarray:
+        features = self._features(folded_texts, indicator_sets)
+        return np.asarray(features @ self.coef_ + self.intercept_).ravel()
+
+    def predict_proba(self, folded_texts: Sequence[str], indicator_sets: Sequence[Sequence[str]]) -> np.ndarray:
+        """Calibrated probability of ``suspicious`` for each ad."""
+        slope, offset = self.platt_
+        scores = self.decision_function(folded_texts, indicator_sets)
+        return 1.0 / (1.0 + np.exp(-(slope * scores + offset)))
+
+    def indicator_weights(self) -> dict[str, float]:
+        """The learned weight (log-odds contribution) of each indicator."""
+        slope = self.platt_[0]
+        return {code: float(self.coef_[i] * slope) for i, code in enumerate(INDICATOR_CODES)}
+
+    def score(self, folded_text: str, indicators: Sequence[str], explain: int = 5) -> RiskScore:
+        """Score one ad, with the explanation attached."""
+        probability = float(self.predict_proba([folded_text], [indicators])[0])
+        return RiskScore(
+            probability=probability,
+            label=self.label_for(probability),
+            indicator_weights={code: self.indicator_weights()[code] for code in indicators},
+            top_ngrams=self.top_ngrams(folded_text, explain),
+        )
+
+    def label_for(self, probability: float) -> str:
+        return "suspicious" if probability >= self.threshold else "legitimate"
+
+    def top_ngrams(self, folded_text: str, limit: int = 5) -> list[tuple[str, float]]:
+        """The character n-grams of this text that raised its score most."""
+        if limit <= 0:
+            return []
+        analyzer = _vectorizer().build_analyzer()
+        offset = len(INDICATOR_CODES)
+        contributions: dict[str, float] = {}
+        for ngram in analyzer(folded_text):
+            index = abs(murmurhash3_32(ngram, seed=0)) % N_FEATURES
+            contributions[ngram] = float(self.coef_[offset + index])
+        ranked = sorted(contributions.items(), key=lambda item: item[1], reverse=True)
+        return [(ngram.strip(), weight) for ngram, weight in ranked[:limit] if weight > 0]
+
+    # --- evaluation and promotion ---------------------------------------------------------
+    def evaluate(
+        self, folded_texts: Sequence[str], indicator_sets: Sequence[Sequence[str]], labels: Sequence[str]
+    ) -> dict[str, float]:
+        targets = self._targets(labels)
+        probabilities = self.predict_proba(folded_texts, indicator_sets)
+        predicted = (probabilities >= self.threshold).astype(int)
+        return {
+            "precision": float(precision_score(targets, predicted, zero_division=0)),
+            "recall": float(recall_score(targets, predicted, zero_division=0)),
+            "f1": float(f1_score(targets, predicted, zero_division=0)),
+            "pr_auc": float(average_precision_score(targets, probabilities)),
+            "brier": float(np.mean((probabilities - targets) ** 2)),
+            "n": float(len(targets)),
+        }
+
+    # --- saving ----------------------------------------------------------------------------
+    def save(self, path: str | Path, *, metrics: dict[str, float] | None = None) -> Path:
+        """Write the model as plain arrays and JSON (no pickle)."""
+        path = Path(path)
+        metadata = {
+            "format": FORMAT, "version": self.version_, "trained_at": self.trained_at_,
+            "n_samples_seen": self.n_samples_seen_, "alpha": self.alpha,
+            "threshold": self.threshold, "random_state": self.random_state,
+            "platt": list(self.platt_), "intercept": self.intercept_, "n_features": N_FEATURES,
+            "ngram_range": list(NGRAM_RANGE), "indicators": list(INDICATOR_CODES),
+            "metrics": metrics or {},
+        }
+        nonzero = np.flatnonzero(self.coef_)
+        with path.open("wb") as handle:
+            np.savez_compressed(
+                handle, coef_index=nonzero.astype(np.int32), coef_value=self.coef_[nonzero],
+                metadata=np.array(json.dumps(metadata)),
+            )
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> RiskModel:
+        """Read a model written by :meth:`save`; refuses anything else."""
+        with np.load(Path(path), allow_pickle=False) as data:
+            metadata = json.loads(str(data["metadata"]))
+            if metadata.get("format") != FORMAT:
+                raise ValueError(f"not a Fener risk model: {path}")
+            if metadata["n_features"] != N_FEATURES or metadata["indicators"] != list(INDICATOR_CODES):
+                raise ValueError("the model was trained with other features; retrain it")
+            coef = np.zeros(len(INDICATOR_CODES) + N_FEATURES)
+            coef[data["coef_index"]] = data["coef_value"]
+        model = cls(metadata["alpha"], metadata["threshold"], metadata["random_state"])
+        model.coef_ = coef
+        model.intercept_ = float(metadata["intercept"])
+        model.platt_ = (float(metadata["platt"][0]), float(metadata["platt"][1]))
+        model.n_samples_seen_ = int(metadata["n_samples_seen"])
+        model.version_ = metadata["version"]
+        model.trained_at_ = metadata["trained_at"]
+        model.metrics_ = metadata.get("metrics", {})
+        return model
+
+
+@dataclass(frozen=True)
+class PromotionDecision:
+    promote: bool
+    candidate: dict[str, float]
+    current: dict[str, float] | None
+    reason: str
+
+
+def promotion_decision(
+    candidate: RiskModel,
+    current: RiskModel | None,
+    folded_texts: Sequence[str],
+    indicator_sets: Sequence[Sequence[str]],
+    labels: Sequence[str],
+    tolerance: float = 0.0,
+) -> PromotionDecision:
+    """Promote ``candidate`` only if it is not worse than ``current`` on held-out labels.
+
+    "Not worse" means PR-AUC and F1 both at least the current model's (minus ``tolerance``).
+    """
+    candidate_metrics = candidate.evaluate(folded_texts, indicator_sets, labels)
+    if current is None:
+        return PromotionDecision(True, candidate_metrics, None, "no current model")
+    current_metrics = current.evaluate(folded_texts, indicator_sets, labels)
+    worse = [
+        name for name in ("pr_auc", "f1")
+        if candidate_metrics[name] + tolerance < current_metrics[name] and not math.isclose(
+            candidate_metrics[name], current_metrics[name]
+        )
+    ]
+    if worse:
+        return PromotionDecision(
+            False, candidate_metrics, current_metrics, f"worse on held-out {', '.join(worse)}"
+        )
+    return PromotionDecision(True, candidate_metrics, current_metrics, "not worse on held-out labels")
+
+
+def model_metadata(path: str | Path) -> dict[str, Any]:
+    with np.load(Path(path), allow_pickle=False) as data:
+        return dict(json.loads(str(data["metadata"])))

@@ -1,0 +1,122 @@
+"""Screening: one call from an ad's text to the output of ``fener ads screen``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from fener.analytics.ads.analysis import Analysis, analyse
+from fener.analytics.ads.indicators import IndicatorSettings
+from fener.analytics.ads.model import RiskModel
+
+BATCH_SIZE = 256
+
+
+@dataclass(frozen=True)
+class Ad:
+    """An ad as it arrives: ``id`` and ``text``, and what the source knows about it."""
+
+    id: str
+    text: str
+    lang: str | None = None
+    channel: str | None = None
+    posted_at: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Screening:
+    """The result for one ad (the command-line contract, plus the model's explanation)."""
+
+    id: str
+    analysis: Analysis
+    risk: float
+    label: str
+    indicator_weights: dict[str, float] = field(default_factory=dict)
+    top_ngrams: list[tuple[str, float]] = field(default_factory=list)
+    model_version: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        indicators = []
+        for indicator in self.analysis.indicators:
+            entry = indicator.as_dict()
+            entry["weight"] = round(self.indicator_weights.get(indicator.code, indicator.weight), 4)
+            indicators.append(entry)
+        return {
+            "id": self.id,
+            "lang": self.analysis.language.language,
+            "script": self.analysis.language.script,
+            "risk": round(self.risk, 4),
+            "label": self.label,
+            "indicators": indicators,
+            "entities": self.analysis.entities.as_dict(),
+            "explanation": {
+                "model_version": self.model_version,
+                "ngrams": [{"text": text, "weight": round(w, 4)} for text, w in self.top_ngrams],
+            },
+        }
+
+
+@lru_cache(maxsize=1)
+def default_model() -> RiskModel:
+    """The model shipped with Fener, trained on the authored development set."""
+    resource = resources.files("fener.analytics.ads").joinpath("data", "risk_model.npz")
+    with resources.as_file(resource) as path:
+        return RiskModel.load(path)
+
+
+class Screener:
+    """Screens ads with one model and one set of reference tables.
+
+    >>> screener = Screener()
+    >>> result = screener.screen(Ad("1", "Девојки 18-25 за хостеси во Швајцарија, 5000 евра, без договор"))
+    >>> result.label, [i.code for i in result.analysis.indicators][:3]
+    ('suspicious', ['HIGH_PAY', 'VAGUE_EMPLOYER', 'APPEARANCE_AGE_GENDER'])
+    """
+
+    def __init__(
+        self,
+        model: RiskModel | None = None,
+        settings: IndicatorSettings | None = None,
+        explain: int = 5,
+    ) -> None:
+        self.model = model or default_model()
+        self.settings = settings or IndicatorSettings()
+        self.explain = explain
+
+    def screen(self, ad: Ad) -> Screening:
+        return next(iter(self.screen_many([ad])))
+
+    def screen_many(self, ads: Iterable[Ad]) -> Iterator[Screening]:
+        """Screen in batches (the model scores a batch at once)."""
+        batch: list[Ad] = []
+        for ad in ads:
+            batch.append(ad)
+            if len(batch) >= BATCH_SIZE:
+                yield from self._screen_batch(batch)
+                batch = []
+        if batch:
+            yield from self._screen_batch(batch)
+
+    def _screen_batch(self, ads: Sequence[Ad]) -> list[Screening]:
+        analyses = [analyse(ad.text, ad.lang, self.settings) for ad in ads]
+        codes = [[indicator.code for indicator in analysis.indicators] for analysis in analyses]
+        probabilities = self.model.predict_proba([a.folded.text for a in analyses], codes)
+        weights = self.model.indicator_weights()
+        results = []
+        for ad, analysis, probability in zip(ads, analyses, probabilities, strict=True):
+            results.append(
+                Screening(
+                    id=ad.id,
+                    analysis=analysis,
+                    risk=float(probability),
+                    label=self.model.label_for(float(probability)),
+                    indicator_weights={i.code: weights[i.code] for i in analysis.indicators},
+                    top_ngrams=self.model.top_ngrams(analysis.folded.text, self.explain),
+                    model_version=self.model.version_,
+                )
+            )
+        return results

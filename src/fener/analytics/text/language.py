@@ -1,0 +1,138 @@
+"""Script and language of a short text, for the languages of the region and of destinations.
+
+The detector (lingua) is restricted to the ten languages Fener meets: Macedonian, Albanian,
+Serbian, English, German, Italian, Bulgarian, Croatian, Bosnian and Turkish; its models are
+trained on Macedonian and Serbian in Cyrillic, so Latin-script South Slavic text is also
+transliterated to Cyrillic and scored again, which separates Macedonian typed in Latin letters
+from Serbian, Croatian and Bosnian.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from fener.analytics.text.translit import latin_to_cyrillic
+
+LANGUAGES = ("mk", "sq", "sr", "en", "de", "it", "bg", "hr", "bs", "tr")
+SAMPLE_CHARACTERS = 400  # enough for a confident guess; keeps long ads as fast as short ones
+
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_MACEDONIAN_LETTERS = re.compile("[ѓќѕЃЌЅ]")
+_SERBIAN_LETTERS = re.compile("[ђћЂЋ]")
+_BULGARIAN_LETTERS = re.compile("[ъщьюяйЪЩЬЮЯЙ]")
+# Ijekavian spellings mark Croatian or Bosnian rather than (ekavian) Serbian.
+_IJEKAVIAN = re.compile(
+    r"\b(?:njema\w*|mjese\w*|vrijem\w*|rije\w*|dje\w+|lijep\w*|mjest\w*|tjed\w*|tko|gdje|"
+    r"bijel\w*|cijen\w*|uvjet\w*|posao\s+u\s+njema\w*)\b",
+    re.IGNORECASE,
+)
+_SOUTH_SLAVIC_LATIN = {"hr", "bs", "sr", "mk"}
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageGuess:
+    """ISO 639-1 language (or ``None`` when unsure), ISO 15924 script, and confidence 0–1."""
+
+    language: str | None
+    script: str
+    confidence: float
+
+
+def detect_script(text: str) -> str:
+    """``Cyrl``, ``Latn`` or ``Zyyy`` (no letters) by the majority of letters.
+
+    >>> detect_script("Барам работници"), detect_script("Barame rabotnici"), detect_script("070")
+    ('Cyrl', 'Latn', 'Zyyy')
+    """
+    cyrillic = len(_CYRILLIC.findall(text))
+    latin = len(_LATIN.findall(text))
+    if cyrillic == latin == 0:
+        return "Zyyy"
+    return "Cyrl" if cyrillic > latin else "Latn"
+
+
+@lru_cache(maxsize=1)
+def _detectors() -> dict[str, Any]:
+    from lingua import Language, LanguageDetectorBuilder
+
+    def build(*languages: Any) -> Any:
+        return (
+            LanguageDetectorBuilder.from_languages(*languages)
+            .with_preloaded_language_models()
+            .build()
+        )
+
+    return {
+        "latin": build(
+            Language.ALBANIAN,
+            Language.ENGLISH,
+            Language.GERMAN,
+            Language.ITALIAN,
+            Language.CROATIAN,
+            Language.BOSNIAN,
+            Language.TURKISH,
+        ),
+        "cyrillic": build(Language.MACEDONIAN, Language.SERBIAN, Language.BULGARIAN),
+    }
+
+
+def _best(detector: Any, text: str) -> tuple[str | None, float]:
+    values = detector.compute_language_confidence_values(text)
+    if not values:
+        return None, 0.0
+    top = values[0]
+    return top.language.iso_code_639_1.name.lower(), float(top.value)
+
+
+def detect_language(text: str) -> LanguageGuess:
+    """The language and script of ``text``.
+
+    >>> detect_language("Барам работници за Германија, плата 1800 евра").language
+    'mk'
+    >>> detect_language("Barame rabotnici za Germanija, plata 1800 evra, smestuvanje").language
+    'mk'
+    >>> detect_language("Kërkojmë punëtorë për Gjermani, rroga 2000 euro").language
+    'sq'
+    """
+    sample = text[:SAMPLE_CHARACTERS]
+    script = detect_script(sample)
+    if script == "Zyyy":
+        return LanguageGuess(None, script, 0.0)
+    detectors = _detectors()
+    if script == "Cyrl":
+        if _MACEDONIAN_LETTERS.search(sample):
+            return LanguageGuess("mk", script, 1.0)
+        if _SERBIAN_LETTERS.search(sample):
+            return LanguageGuess("sr", script, 1.0)
+        if _BULGARIAN_LETTERS.search(sample):
+            return LanguageGuess("bg", script, 1.0)
+        language, confidence = _best(detectors["cyrillic"], sample)
+        return LanguageGuess(language, script, confidence)
+    language, confidence = _best(detectors["latin"], sample)
+    if language not in _SOUTH_SLAVIC_LATIN and confidence >= 0.5:
+        return LanguageGuess(language, script, confidence)
+    # South Slavic in Latin letters (or an unsure guess): read it back in Cyrillic, once with
+    # Macedonian and once with Serbian spelling rules, and keep the reading that fits better.
+    macedonian = _confidence_of(detectors["cyrillic"], latin_to_cyrillic(sample, "mk"), "mk")
+    serbian = _confidence_of(detectors["cyrillic"], latin_to_cyrillic(sample, "sr"), "sr")
+    if macedonian >= serbian and macedonian >= 0.5:
+        return LanguageGuess("mk", script, macedonian)
+    if language in {"hr", "bs"} and _IJEKAVIAN.search(sample):
+        return LanguageGuess(language, script, confidence)
+    if serbian >= 0.4 and language in _SOUTH_SLAVIC_LATIN | {None}:
+        return LanguageGuess("sr", script, serbian)
+    return LanguageGuess(language, script, confidence)
+
+
+def _confidence_of(detector: Any, text: str, language: str) -> float:
+    from lingua import IsoCode639_1
+
+    code = getattr(IsoCode639_1, language.upper())
+    for value in detector.compute_language_confidence_values(text):
+        if value.language.iso_code_639_1 == code:
+            return float(value.value)
+    return 0.0

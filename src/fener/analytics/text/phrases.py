@@ -1,0 +1,127 @@
+"""Finding many phrases at once in folded text, fast.
+
+A regular expression with hundreds of alternatives tries every one at every position; this
+matcher tokenises the text once and looks phrases up by their first word (or its prefix), so
+the cost grows with the length of the text, not with the size of the lexicon.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from fener.analytics.text.aligned import AlignedText
+from fener.analytics.text.fold import fold_plain
+
+TOKEN = re.compile(r"\w+|[^\w\s]")
+MIN_PREFIX = 3
+
+
+Tokens = tuple[list[str], list[int], list[int]]
+
+
+def tokenize(folded_text: str) -> Tokens:
+    """Words and punctuation of ``folded_text`` with their start and end offsets."""
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for match in TOKEN.finditer(folded_text):
+        words.append(match.group(0))
+        starts.append(match.start())
+        ends.append(match.end())
+    return words, starts, ends
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    label: str
+    words: tuple[str, ...]
+    open_ending: bool  # the last word may continue ("искуств*")
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseMatch:
+    label: str
+    start: int  # character offsets in the folded text
+    end: int
+
+
+class PhraseMatcher:
+    """Phrases grouped by label; ``*`` at the end of a word accepts any ending of that word.
+
+    >>> matcher = PhraseMatcher({"NO_EXPERIENCE": ["без искуств*", "no experience"]})
+    >>> text = "plata dobra, bez iskustvo!"
+    >>> [(m.label, text[m.start:m.end]) for m in matcher.find(text)]
+    [('NO_EXPERIENCE', 'bez iskustvo')]
+    """
+
+    def __init__(self, phrases: dict[str, Iterable[str]]) -> None:
+        self._exact: dict[str, list[_Phrase]] = defaultdict(list)
+        self._prefix: dict[str, list[_Phrase]] = defaultdict(list)
+        for label, entries in phrases.items():
+            for entry in entries:
+                self._add(label, entry)
+        self._prefix_lengths = sorted({len(key) for key in self._prefix})
+
+    def _add(self, label: str, entry: str) -> None:
+        words = [fold_plain(part) for part in entry.split("*")]
+        if len(words) > 2 or (len(words) == 2 and words[1]):
+            raise ValueError(f"'*' may only end a phrase: {entry!r}")
+        open_ending = len(words) == 2
+        tokens = tuple(TOKEN.findall(words[0]))
+        if not tokens:
+            raise ValueError(f"empty phrase: {entry!r}")
+        phrase = _Phrase(label, tokens, open_ending)
+        if open_ending and len(tokens) == 1:
+            if len(tokens[0]) < MIN_PREFIX:
+                raise ValueError(f"prefix too short to be useful: {entry!r}")
+            self._prefix[tokens[0]].append(phrase)
+        else:
+            self._exact[tokens[0]].append(phrase)
+
+    def find(self, folded_text: str, tokens: Tokens | None = None) -> list[PhraseMatch]:
+        """Every phrase occurrence (overlaps allowed), in text order.
+
+        ``tokens`` (from :func:`tokenize`) saves tokenising the same text again.
+        """
+        words, starts, ends = tokens or tokenize(folded_text)
+        found: list[PhraseMatch] = []
+        for index, word in enumerate(words):
+            for phrase in self._exact.get(word, ()):
+                end = self._match_rest(phrase, words, index)
+                if end is not None:
+                    found.append(PhraseMatch(phrase.label, starts[index], ends[end]))
+            for length in self._prefix_lengths:
+                if length > len(word):
+                    break
+                for phrase in self._prefix.get(word[:length], ()):
+                    found.append(PhraseMatch(phrase.label, starts[index], ends[index]))
+        return found
+
+    @staticmethod
+    def _match_rest(phrase: _Phrase, words: list[str], index: int) -> int | None:
+        last = len(phrase.words) - 1
+        if index + last >= len(words):
+            return None
+        for offset in range(1, last + 1):
+            expected, actual = phrase.words[offset], words[index + offset]
+            if offset == last and phrase.open_ending:
+                if not actual.startswith(expected):
+                    return None
+            elif actual != expected:
+                return None
+        if last == 0 and phrase.open_ending and not words[index].startswith(phrase.words[0]):
+            return None
+        return index + last
+
+    def find_aligned(
+        self, folded: AlignedText, original: str, tokens: Tokens | None = None
+    ) -> list[tuple[str, int, int, str]]:
+        """Matches as (label, start, end, text) in the original text."""
+        result = []
+        for match in self.find(folded.text, tokens):
+            start, end = folded.original_span(match.start, match.end)
+            result.append((match.label, start, end, original[start:end]))
+        return result
