@@ -270,5 +270,9 @@ def manage(arguments: tuple[str, ...]) -> None:
     execute_from_command_line(["fener manage", *arguments])
 
 
+from fener.cli_ads import ads as ads_commands  # noqa: E402 - registered after the group
+
+main.add_command(ads_commands, "ads")
+
 if __name__ == "__main__":
     main()

@@ -167,14 +167,24 @@ _DIGIT_RUN = re.compile(r"\d[\d.,' ]*")
 _LOOK_BACK = 24  # "od", "from", a currency word or sign may come before the number
 
 
+# A cheap superset of the currency words, to skip numbers with no money near them.
+_ANY_CURRENCY = re.compile(
+    r"[€$£₺]|eur|evr|euro|den|mkd|lek|din|rsd|chf|\bcf\b|fr\.|fran|pound|paund|sterl|dolar|dollar|"
+    r"funt|bam|konvert|lira|usd|gbp|(?<=\d)e\b"
+)
+
+
 def _candidates(text: str) -> list[re.Match[str]]:
-    """Amount matches, tried only around numbers (the full pattern is costly everywhere)."""
+    """Amount matches, tried only around numbers with a currency nearby (the full pattern is
+    costly; phone numbers, dates and counts are skipped by the cheap test first)."""
     found: list[re.Match[str]] = []
     consumed = 0
     for number in _DIGIT_RUN.finditer(text):
         if number.start() < consumed:
             continue
         window_start = max(consumed, number.start() - _LOOK_BACK)
+        if not _ANY_CURRENCY.search(text, window_start, number.end() + 80):
+            continue
         match = None
         for attempt in _AMOUNT.finditer(text, window_start, number.end() + 80):
             # The first amount with a currency whose first number is this run of digits.

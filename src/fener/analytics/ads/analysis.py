@@ -26,6 +26,7 @@ from fener.analytics.text.aligned import AlignedText
 from fener.analytics.text.fold import fold
 from fener.analytics.text.language import LANGUAGES, LanguageGuess, detect_language, detect_script
 from fener.analytics.text.normalize import normalize
+from fener.analytics.text.phrases import tokenize
 
 MAX_TEXT_CHARACTERS = 20_000  # an ad is a few hundred characters; anything longer is cut
 
@@ -64,16 +65,17 @@ def analyse(
         language = LanguageGuess(language_hint, detect_script(normalised.text), 1.0)
     else:
         language = detect_language(normalised.text)
-    regions = phone_regions(
-        language.language,
-        destination_country(folded.text, language.language),
-        home_country(folded.text),
-    )
+    tokens = tokenize(folded.text)
+    destination = destination_country(folded.text, language.language, tokens)
+    regions = phone_regions(language.language, destination, home_country(folded.text, tokens))
     entities = Entities(phones=extract_phones(folded, text, regions))
     entities.emails, entities.urls, entities.handles = extract_contacts(normalised.text)
     _map_spans_to_original(entities, normalised, text)
     entities.amounts = extract_amounts(folded, text)
-    indicators = find_indicators(folded, text, entities, language.language, settings=settings)
+    indicators = find_indicators(
+        folded, text, entities, language.language, settings=settings, tokens=tokens,
+        destination=destination,
+    )
     return Analysis(text, folded, language, entities, tuple(indicators))
 
 

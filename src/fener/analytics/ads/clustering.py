@@ -265,6 +265,28 @@ def extract_template(
     return Template(cluster_id, parts, slot_values)
 
 
+def assign_from_pairs(ids: Sequence[str], pairs: Iterable[tuple[int, int, float]]) -> dict[str, str]:
+    """Leader assignment from verified pairs ``(earlier, later, similarity)``.
+
+    Exactly what :class:`TemplateClusterer` does when the pairs are all pairs of ads that share
+    a band and reach the threshold: in input order, an ad joins the most similar *leader* among
+    its earlier partners (the earliest on ties), or becomes a leader itself.
+    """
+    partners: dict[int, list[tuple[int, float]]] = {}
+    for earlier, later, similarity in pairs:
+        partners.setdefault(later, []).append((earlier, similarity))
+    leader_of: list[int] = []
+    for position in range(len(ids)):
+        best: tuple[float, int] | None = None
+        for earlier, similarity in sorted(partners.get(position, ())):
+            if leader_of[earlier] != earlier:
+                continue
+            if best is None or similarity > best[0]:
+                best = (similarity, earlier)
+        leader_of.append(best[1] if best else position)
+    return {ids[p]: f"c-{ids[leader_of[p]]}" for p in range(len(ids))}
+
+
 class _UnionFind:
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}

@@ -186,17 +186,22 @@ def find_indicators(
     language: str | None,
     weights: dict[str, float] | None = None,
     settings: IndicatorSettings | None = None,
+    tokens: Tokens | None = None,
+    destination: str | None = None,
 ) -> list[Indicator]:
-    """Every indicator the ad shows, in the order of :data:`INDICATOR_CODES`."""
+    """Every indicator the ad shows, in the order of :data:`INDICATOR_CODES`.
+
+    ``tokens`` and ``destination`` may be passed when the caller already computed them.
+    """
     settings = settings or IndicatorSettings()
     weights = weights or {}
     evidence: dict[str, list[Span]] = {}
     reasons: dict[str, str] = {}
     text = folded.text
-    tokens = tokenize(text)
+    tokens = tokens or tokenize(text)
     for code, start, end, found in _PHRASES.find_aligned(folded, original, tokens):
         evidence.setdefault(code, []).append(Span(start, end, found))
-    destination = destination_country(text, language, tokens)
+    destination = destination or destination_country(text, language, tokens)
     reference = settings.reference_wages_eur.get(destination, settings.reference_wages_eur["MK"])
     for amount in entities.amounts:
         if amount.period is None:

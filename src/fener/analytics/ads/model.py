@@ -23,17 +23,18 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.metrics import average_precision_score, f1_score, precision_score, recall_score
 from sklearn.model_selection import StratifiedKFold
-from sklearn.utils import murmurhash3_32
+from sklearn.preprocessing import normalize
 
 from fener.analytics.ads.indicators import INDICATOR_CODES
 
 FORMAT = "fener-risk-model/1"
 N_FEATURES = 2**18
-NGRAM_RANGE = (2, 4)
+NGRAM_RANGE = (3, 5)
 LABELS = ("legitimate", "suspicious")
 
 
@@ -52,6 +53,61 @@ def _vectorizer() -> HashingVectorizer:
         analyzer="char_wb", ngram_range=NGRAM_RANGE, n_features=N_FEATURES,
         alternate_sign=False, norm="l2", lowercase=False, dtype=np.float32,
     )
+
+
+try:  # the Cython loop behind FeatureHasher: same hashes, kept in n-gram order
+    from sklearn.feature_extraction._hashing_fast import transform as _hash_in_order
+except ImportError:  # pragma: no cover - a future scikit-learn may move it
+    _hash_in_order = None
+
+
+class NgramFeatures:
+    """scikit-learn's ``HashingVectorizer`` (char_wb n-grams, l2 norm), computed so that the
+    hashed index of every n-gram stays known: one vectorised ``FeatureHasher`` call for a
+    whole batch, and the explanation reads its n-grams without hashing them again. The matrix
+    equals ``HashingVectorizer``'s (checked in the tests).
+    """
+
+    def __init__(self) -> None:
+        self._analyzer = _vectorizer().build_analyzer()
+        self._hasher = FeatureHasher(
+            n_features=N_FEATURES, input_type="string", alternate_sign=False, dtype=np.float32
+        )
+
+    def ngrams(self, text: str) -> list[str]:
+        return list(self._analyzer(text))
+
+    def indices(self, ngram_lists: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """The hashed index of every n-gram, list by list, in n-gram order."""
+        if _hash_in_order is None:  # pragma: no cover - public (slower) path
+            flat = [[ngram] for ngrams in ngram_lists for ngram in ngrams]
+            hashed = (
+                self._hasher.transform(flat).indices.astype(np.int64) if flat else np.zeros(0, np.int64)
+            )
+        else:
+            pairs = ([(ngram, 1) for ngram in ngrams] for ngrams in ngram_lists)
+            hashed, _, _ = _hash_in_order(pairs, N_FEATURES, np.float32, False, 0)
+            hashed = np.asarray(hashed, dtype=np.int64)
+        bounds = np.cumsum([0, *(len(ngrams) for ngrams in ngram_lists)])
+        return [hashed[start:end] for start, end in zip(bounds[:-1], bounds[1:], strict=True)]
+
+    def matrix_from_indices(self, index_lists: Sequence[np.ndarray]) -> sp.csr_matrix:
+        rows = np.repeat(np.arange(len(index_lists)), [len(i) for i in index_lists])
+        columns = np.concatenate(index_lists) if index_lists else np.zeros(0, dtype=np.int64)
+        counts = sp.csr_matrix(
+            (np.ones(len(columns), dtype=np.float32), (rows, columns)),
+            shape=(len(index_lists), N_FEATURES),
+        )
+        counts.sum_duplicates()
+        return normalize(counts, norm="l2", copy=False)
+
+
+_FEATURES = NgramFeatures()
+
+
+def ngram_features() -> NgramFeatures:
+    """The process-wide featuriser (its hash cache is shared by every model)."""
+    return _FEATURES
 
 
 def _indicator_matrix(indicator_sets: Sequence[Sequence[str]]) -> sp.csr_matrix:
@@ -93,8 +149,14 @@ class RiskModel:
         self.random_state = random_state
 
     # --- learning --------------------------------------------------------------------------
-    def _features(self, folded_texts: Sequence[str], indicator_sets: Sequence[Sequence[str]]) -> sp.csr_matrix:
-        text_part = _vectorizer().transform(folded_texts)
+    def _features(
+        self,
+        folded_texts: Sequence[str],
+        indicator_sets: Sequence[Sequence[str]],
+        ngram_lists: Sequence[Sequence[str]] | None = None,
+    ) -> sp.csr_matrix:
+        ngram_lists = ngram_lists or [_FEATURES.ngrams(text) for text in folded_texts]
+        text_part = _FEATURES.matrix_from_indices(_FEATURES.indices(ngram_lists))
         return sp.hstack([_indicator_matrix(indicator_sets), text_part], format="csr")
 
     def _new_estimator(self) -> SGDClassifier:
@@ -167,10 +229,16 @@ class RiskModel:
         features = self._features(folded_texts, indicator_sets)
         return np.asarray(features @ self.coef_ + self.intercept_).ravel()
 
-    def predict_proba(self, folded_texts: Sequence[str], indicator_sets: Sequence[Sequence[str]]) -> np.ndarray:
+    def predict_proba(
+        self,
+        folded_texts: Sequence[str],
+        indicator_sets: Sequence[Sequence[str]],
+        ngram_lists: Sequence[Sequence[str]] | None = None,
+    ) -> np.ndarray:
         """Calibrated probability of ``suspicious`` for each ad."""
         slope, offset = self.platt_
-        scores = self.decision_function(folded_texts, indicator_sets)
+        features = self._features(folded_texts, indicator_sets, ngram_lists)
+        scores = np.asarray(features @ self.coef_ + self.intercept_).ravel()
         return 1.0 / (1.0 + np.exp(-(slope * scores + offset)))
 
     def indicator_weights(self) -> dict[str, float]:
@@ -191,18 +259,36 @@ class RiskModel:
     def label_for(self, probability: float) -> str:
         return "suspicious" if probability >= self.threshold else "legitimate"
 
-    def top_ngrams(self, folded_text: str, limit: int = 5) -> list[tuple[str, float]]:
+    def top_ngrams(
+        self, folded_text: str, limit: int = 5, ngrams: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
         """The character n-grams of this text that raised its score most."""
+        return self.top_ngrams_many([folded_text], limit, [ngrams] if ngrams is not None else None)[0]
+
+    def top_ngrams_many(
+        self,
+        folded_texts: Sequence[str],
+        limit: int = 5,
+        ngram_lists: Sequence[Sequence[str]] | None = None,
+    ) -> list[list[tuple[str, float]]]:
+        """:meth:`top_ngrams` for a batch (one hashing pass for all texts)."""
         if limit <= 0:
-            return []
-        analyzer = _vectorizer().build_analyzer()
+            return [[] for _ in folded_texts]
+        ngram_lists = ngram_lists or [_FEATURES.ngrams(text) for text in folded_texts]
         offset = len(INDICATOR_CODES)
-        contributions: dict[str, float] = {}
-        for ngram in analyzer(folded_text):
-            index = abs(murmurhash3_32(ngram, seed=0)) % N_FEATURES
-            contributions[ngram] = float(self.coef_[offset + index])
-        ranked = sorted(contributions.items(), key=lambda item: item[1], reverse=True)
-        return [(ngram.strip(), weight) for ngram, weight in ranked[:limit] if weight > 0]
+        explanations = []
+        for ngrams, indices in zip(ngram_lists, _FEATURES.indices(ngram_lists), strict=True):
+            weights = self.coef_[offset + indices]
+            chosen: dict[str, float] = {}
+            for position in np.argsort(-weights):
+                weight = float(weights[position])
+                if weight <= 0 or len(chosen) >= limit:
+                    break
+                readable = ngrams[position].strip()
+                if len(readable) >= 3 and readable not in chosen:
+                    chosen[readable] = weight
+            explanations.append(list(chosen.items()))
+        return explanations
 
     # --- evaluation and promotion ---------------------------------------------------------
     def evaluate(

@@ -10,7 +10,7 @@ from typing import Any
 
 from fener.analytics.ads.analysis import Analysis, analyse
 from fener.analytics.ads.indicators import IndicatorSettings
-from fener.analytics.ads.model import RiskModel
+from fener.analytics.ads.model import RiskModel, ngram_features
 
 BATCH_SIZE = 256
 
@@ -104,10 +104,15 @@ class Screener:
     def _screen_batch(self, ads: Sequence[Ad]) -> list[Screening]:
         analyses = [analyse(ad.text, ad.lang, self.settings) for ad in ads]
         codes = [[indicator.code for indicator in analysis.indicators] for analysis in analyses]
-        probabilities = self.model.predict_proba([a.folded.text for a in analyses], codes)
+        texts = [analysis.folded.text for analysis in analyses]
+        ngram_lists = [ngram_features().ngrams(text) for text in texts]
+        probabilities = self.model.predict_proba(texts, codes, ngram_lists)
+        explanations = self.model.top_ngrams_many(texts, self.explain, ngram_lists)
         weights = self.model.indicator_weights()
         results = []
-        for ad, analysis, probability in zip(ads, analyses, probabilities, strict=True):
+        for ad, analysis, probability, top_ngrams in zip(
+            ads, analyses, probabilities, explanations, strict=True
+        ):
             results.append(
                 Screening(
                     id=ad.id,
@@ -115,7 +120,7 @@ class Screener:
                     risk=float(probability),
                     label=self.model.label_for(float(probability)),
                     indicator_weights={i.code: weights[i.code] for i in analysis.indicators},
-                    top_ngrams=self.model.top_ngrams(analysis.folded.text, self.explain),
+                    top_ngrams=top_ngrams,
                     model_version=self.model.version_,
                 )
             )

@@ -88,6 +88,46 @@ def _best(detector: Any, text: str) -> tuple[str | None, float]:
     return top.language.iso_code_639_1.name.lower(), float(top.value)
 
 
+# Everyday words that give a language away. When one language clearly wins on these, the
+# statistical detector is not needed (it is the slowest step of screening).
+_MARKERS = {
+    "sq": "dhe per ne në me te të nga pune punë eshte është jemi kerkojme kërkojmë rroga paga "
+          "shume shumë dite ditë muaj vetem vetëm ju juaj",
+    "en": "the and for with you we are our of to is will your this that have from",
+    "de": "und der die das für fur mit wir sie ist ein eine nicht auf bei ihre sind werden auch",
+    "it": "il la per con che di del della non sono siamo una lavoro anche alla nel gli",
+    "mk": "во со се ќе што барам бараме работа плата vo so se kje ke sto barame rabota javete "
+          "javi denari",
+    "sr": "у је са се ће што посао радник javite posao radnik radnika u je sa potrebni tražimo "
+          "trazimo dinara",
+}
+_MARKER_LANGUAGE: dict[str, list[str]] = {}
+for _language, _words in _MARKERS.items():
+    for _word in _words.split():
+        _MARKER_LANGUAGE.setdefault(_word, []).append(_language)
+_WORDS = re.compile(r"[^\W\d_]+")
+_ALBANIAN_LETTERS = re.compile("[ëË]")
+
+
+def _quick_guess(sample: str) -> str | None:
+    """A language decided by letters or marker words alone, or None when it is not clear."""
+    if _ALBANIAN_LETTERS.search(sample):
+        return "sq"
+    counts: dict[str, int] = {}
+    for word in _WORDS.findall(sample.lower())[:80]:
+        for language in _MARKER_LANGUAGE.get(word, ()):
+            counts[language] = counts.get(language, 0) + 1
+    if not counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda item: item[1], reverse=True)
+    best, hits = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    # Macedonian and Serbian share too many words: those always go to the detector.
+    if best in {"mk", "sr"} or hits < 4 or hits < 3 * runner_up:
+        return None
+    return best
+
+
 def detect_language(text: str) -> LanguageGuess:
     """The language and script of ``text``.
 
@@ -112,6 +152,9 @@ def detect_language(text: str) -> LanguageGuess:
             return LanguageGuess("bg", script, 1.0)
         language, confidence = _best(detectors["cyrillic"], sample)
         return LanguageGuess(language, script, confidence)
+    quick = _quick_guess(sample)
+    if quick is not None:
+        return LanguageGuess(quick, script, 0.9)
     language, confidence = _best(detectors["latin"], sample)
     if language not in _SOUTH_SLAVIC_LATIN and confidence >= 0.5:
         return LanguageGuess(language, script, confidence)

@@ -1,0 +1,1 @@
+"""The same ad functions, run in-process (``local``) or on Apache Spark (``spark``)."""
