@@ -52,7 +52,7 @@ def analyse(
     ``language_hint`` (an ISO 639-1 code given with the ad) is trusted when it is one of
     :data:`~fener.analytics.text.language.LANGUAGES`; otherwise the language is detected.
 
-    >>> result = analyse("Барам работници за Германија, плата 3.500 евра, без искуство. Viber 070 123 456")
+    >>> result = analyse("Барам работници за Германија, плата 4.500 евра, без искуство. Viber 070 123 456")
     >>> result.language.language, result.entities.as_dict()["phones"]
     ('mk', ['+38970123456'])
     >>> [indicator.code for indicator in result.indicators]

@@ -157,12 +157,12 @@ class RiskModel:
     ) -> sp.csr_matrix:
         ngram_lists = ngram_lists or [_FEATURES.ngrams(text) for text in folded_texts]
         text_part = _FEATURES.matrix_from_indices(_FEATURES.indices(ngram_lists))
-        return sp.hstack([_indicator_matrix(indicator_sets), text_part], format="csr")
+        return sp.hstack([_indicator_matrix(indicator_sets), text_part], format="csr", dtype=np.float64)
 
-    def _new_estimator(self) -> SGDClassifier:
+    def _new_estimator(self, class_weight: dict[int, float] | str = "balanced") -> SGDClassifier:
         return SGDClassifier(
             loss="log_loss", alpha=self.alpha, max_iter=60, tol=1e-4,
-            class_weight="balanced", random_state=self.random_state,
+            class_weight=class_weight, random_state=self.random_state,
         )
 
     def fit(
@@ -175,7 +175,10 @@ class RiskModel:
         targets = self._targets(labels)
         features = self._features(folded_texts, indicator_sets)
         self.platt_ = self._platt_from_cross_validation(features, targets)
-        estimator = self._new_estimator().fit(features, targets)
+        counts = np.bincount(targets, minlength=2)
+        # "balanced" weights, kept so that later decisions are weighed the same way
+        self.class_weight_ = {label: len(targets) / (2.0 * counts[label]) for label in (0, 1)}
+        estimator = self._new_estimator(self.class_weight_).fit(features, targets)
         self.coef_ = estimator.coef_.ravel().astype(np.float64)
         self.intercept_ = float(estimator.intercept_[0])
         self.n_samples_seen_ = int(len(targets))
@@ -192,11 +195,11 @@ class RiskModel:
         """Update the fitted model with new reviewer decisions (one pass of SGD)."""
         targets = self._targets(labels)
         features = self._features(folded_texts, indicator_sets)
-        estimator = self._new_estimator()
-        estimator.partial_fit(features[:0], targets[:0], classes=np.array([0, 1]))
+        estimator = self._new_estimator(self.class_weight_)
+        # Start from the current weights: scikit-learn keeps coef_ it finds on the estimator.
         estimator.coef_ = self.coef_.reshape(1, -1).copy()
         estimator.intercept_ = np.array([self.intercept_])
-        estimator.partial_fit(features, targets)
+        estimator.partial_fit(features, targets, classes=np.array([0, 1]))
         self.coef_ = estimator.coef_.ravel().astype(np.float64)
         self.intercept_ = float(estimator.intercept_[0])
         self.n_samples_seen_ += int(len(targets))
@@ -315,6 +318,7 @@ class RiskModel:
             "n_samples_seen": self.n_samples_seen_, "alpha": self.alpha,
             "threshold": self.threshold, "random_state": self.random_state,
             "platt": list(self.platt_), "intercept": self.intercept_, "n_features": N_FEATURES,
+            "class_weight": [self.class_weight_[0], self.class_weight_[1]],
             "ngram_range": list(NGRAM_RANGE), "indicators": list(INDICATOR_CODES),
             "metrics": metrics or {},
         }
@@ -341,6 +345,7 @@ class RiskModel:
         model.coef_ = coef
         model.intercept_ = float(metadata["intercept"])
         model.platt_ = (float(metadata["platt"][0]), float(metadata["platt"][1]))
+        model.class_weight_ = {0: float(metadata["class_weight"][0]), 1: float(metadata["class_weight"][1])}
         model.n_samples_seen_ = int(metadata["n_samples_seen"])
         model.version_ = metadata["version"]
         model.trained_at_ = metadata["trained_at"]

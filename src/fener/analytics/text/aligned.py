@@ -74,6 +74,9 @@ class AlignedText:
                 pieces.append(replacement)
                 starts.extend([origin_start] * len(replacement))
                 ends.extend([origin_end] * len(replacement))
+            elif ends and finish > begin:
+                # Removed characters (keycaps, joiners) belong to the character before them.
+                ends[-1] = max(ends[-1], own_ends[finish - 1])
             cursor = finish
         if not changed:
             return self

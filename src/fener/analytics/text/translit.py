@@ -104,7 +104,10 @@ _LATIN_TO_CYRILLIC = {
 }
 _PATTERNS = {
     language: (
-        re.compile("|".join(re.escape(latin) for latin, _ in pairs), re.IGNORECASE),
+        re.compile(
+            "|".join(re.escape(latin) for latin, _ in sorted(pairs, key=lambda p: -len(p[0]))),
+            re.IGNORECASE,
+        ),
         dict(pairs),
     )
     for language, pairs in _LATIN_TO_CYRILLIC.items()
@@ -124,7 +127,7 @@ def latin_to_cyrillic(text: str, language: str = "mk") -> str:
     """Latin (official or ad-hoc) spelling back in Cyrillic, for ``mk`` or ``sr``.
 
     >>> latin_to_cyrillic("Barame rabotnici za Germanija, smeshtuvanje i hrana")
-    'Барамe работници за Германија, смештување и храна'
+    'Бараме работници за Германија, смештување и храна'
     """
     pattern, table = _PATTERNS[language]
 
