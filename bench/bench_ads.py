@@ -56,14 +56,18 @@ def extraction() -> None:
     print("| type | all | " + " | ".join(sorted(by_language)) + " |")
     print("|---|---|" + "---|" * len(by_language))
     for kind in KINDS:
-        cells = [f"{totals[kind].precision:.3f} / {totals[kind].recall:.3f} / **{totals[kind].f1:.3f}**"]
+        cells = [
+            f"{totals[kind].precision:.3f} / {totals[kind].recall:.3f} / **{totals[kind].f1:.3f}**"
+        ]
         cells += [f"{by_language[lang][kind].f1:.3f}" for lang in sorted(by_language)]
         print(f"| {kind} | " + " | ".join(cells) + " |")
 
 
 def indicators() -> None:
     train, held_out = split_devset(load_devset())
-    print("\n### Indicators (precision / recall; train part, where the lexicon was tuned, and held-out)\n")
+    print(
+        "\n### Indicators (precision / recall; train part, where the lexicon was tuned, and held-out)\n"
+    )
     print("| code | train P | train R | held-out P | held-out R | held-out support |")
     print("|---|---|---|---|---|---|")
     results = {}
@@ -72,22 +76,30 @@ def indicators() -> None:
         for ad in ads:
             found = {i.code for i in analyse(ad["text"]).indicators}
             for code in INDICATOR_CODES:
-                counts[code].add({ad["id"]} if code in ad["indicators"] else set(),
-                                 {ad["id"]} if code in found else set())
+                counts[code].add(
+                    {ad["id"]} if code in ad["indicators"] else set(),
+                    {ad["id"]} if code in found else set(),
+                )
         results[name] = counts
     for code in INDICATOR_CODES:
         t, h = results["train"][code], results["held"][code]
         support = h.true_positive + h.false_negative
-        print(f"| {code} | {t.precision:.2f} | {t.recall:.2f} | {h.precision:.2f} | {h.recall:.2f} | {support} |")
+        print(
+            f"| {code} | {t.precision:.2f} | {t.recall:.2f} | {h.precision:.2f} | {h.recall:.2f} | {support} |"
+        )
 
 
 def risk_model() -> None:
     _, held_out = split_devset(load_devset())
     metrics = default_model().evaluate(*features_of(held_out))
-    print(f"\n### Risk model (shipped model, trained on the train part; {int(metrics['n'])} held-out ads)\n")
+    print(
+        f"\n### Risk model (shipped model, trained on the train part; {int(metrics['n'])} held-out ads)\n"
+    )
     print("| precision | recall | F1 | PR-AUC | Brier |\n|---|---|---|---|---|")
-    print(f"| {metrics['precision']:.3f} | {metrics['recall']:.3f} | {metrics['f1']:.3f} | "
-          f"{metrics['pr_auc']:.3f} | {metrics['brier']:.3f} |")
+    print(
+        f"| {metrics['precision']:.3f} | {metrics['recall']:.3f} | {metrics['f1']:.3f} | "
+        f"{metrics['pr_auc']:.3f} | {metrics['brier']:.3f} |"
+    )
 
 
 def screening_speed() -> None:
@@ -100,7 +112,9 @@ def screening_speed() -> None:
     start = time.perf_counter()
     results = list(screener.screen_many(batch))
     elapsed = time.perf_counter() - start
-    print(f"\n### Screening speed (one core, {len(batch)} ads of {mean_length:.0f} characters on average)\n")
+    print(
+        f"\n### Screening speed (one core, {len(batch)} ads of {mean_length:.0f} characters on average)\n"
+    )
     print("| ads/s | peak memory (MB) |\n|---|---|")
     print(f"| {len(results) / elapsed:,.0f} | {peak_memory_mb():,.0f} |")
 
@@ -119,9 +133,12 @@ def baseline_clusters(ads: list, settings: ClusterSettings) -> list[str]:
         return item
 
     for position, ad in enumerate(ads):
-        minhash = MinHash(num_perm=settings.num_perm, seed=settings.seed,
-                          hashvalues=signature(shingle_hashes(tokens_of(ad.text)), settings),
-                          scheme="affine32")
+        minhash = MinHash(
+            num_perm=settings.num_perm,
+            seed=settings.seed,
+            hashvalues=signature(shingle_hashes(tokens_of(ad.text)), settings),
+            scheme="affine32",
+        )
         for other in lsh.query(minhash):
             parent[find(position)] = find(int(other))
         lsh.insert(str(position), minhash)
@@ -130,15 +147,20 @@ def baseline_clusters(ads: list, settings: ClusterSettings) -> list[str]:
 
 def clustering(n_ads: int = 20_000) -> None:
     settings = ClusterSettings()
-    print(f"\n### Template clustering ({n_ads:,} generated ads; pairwise precision / recall / F1)\n")
-    print("| setting | Fener P | Fener R | **Fener F1** | Fener ads/s | baseline P | baseline R | baseline F1 | baseline ads/s |")
+    print(
+        f"\n### Template clustering ({n_ads:,} generated ads; pairwise precision / recall / F1)\n"
+    )
+    print(
+        "| setting | Fener P | Fener R | **Fener F1** | Fener ads/s | baseline P | baseline R | baseline F1 | baseline ads/s |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for label, noise, slots, transliteration in (
         ("3 % noise, 3 slots, transliteration 0.3", 0.03, 3, 0.3),
         ("1 % noise, 1 slot, no transliteration", 0.01, 1, 0.0),
     ):
-        ads = generate_families(n_ads, word_noise=noise, slots=slots,
-                                transliteration=transliteration, seed=11)
+        ads = generate_families(
+            n_ads, word_noise=noise, slots=slots, transliteration=transliteration, seed=11
+        )
         families = [ad.family for ad in ads]
         start = time.perf_counter()
         clusterer = TemplateClusterer(settings)
@@ -149,9 +171,11 @@ def clustering(n_ads: int = 20_000) -> None:
         start = time.perf_counter()
         theirs = pairwise_scores(families, baseline_clusters(ads, settings))
         baseline_rate = n_ads / (time.perf_counter() - start)
-        print(f"| {label} | {ours['precision']:.3f} | {ours['recall']:.3f} | **{ours['f1']:.3f}** | "
-              f"{fener_rate:,.0f} | {theirs['precision']:.3f} | {theirs['recall']:.3f} | "
-              f"{theirs['f1']:.3f} | {baseline_rate:,.0f} |")
+        print(
+            f"| {label} | {ours['precision']:.3f} | {ours['recall']:.3f} | **{ours['f1']:.3f}** | "
+            f"{fener_rate:,.0f} | {theirs['precision']:.3f} | {theirs['recall']:.3f} | "
+            f"{theirs['f1']:.3f} | {baseline_rate:,.0f} |"
+        )
 
 
 def incremental(n_ads: int) -> None:
@@ -168,16 +192,22 @@ def incremental(n_ads: int) -> None:
         clusterer.insert(ad.id, ad.text, keep_tokens=False)
         timings.append((time.perf_counter() - begin) * 1000)
     timings.sort()
-    print(f"\n### Incremental insertion ({len(clusterer) - len(probe):,} ads indexed, "
-          f"{len(clusterer.clusters):,} clusters)\n")
+    print(
+        f"\n### Incremental insertion ({len(clusterer) - len(probe):,} ads indexed, "
+        f"{len(clusterer.clusters):,} clusters)\n"
+    )
     print("| p50 ms | p99 ms | max ms | build ads/s | peak memory (MB) |\n|---|---|---|---|---|")
-    print(f"| {timings[len(timings) // 2]:.2f} | {timings[int(len(timings) * 0.99)]:.2f} | "
-          f"{timings[-1]:.2f} | {(n_ads - len(probe)) / build:,.0f} | {peak_memory_mb():,.0f} |")
+    print(
+        f"| {timings[len(timings) // 2]:.2f} | {timings[int(len(timings) * 0.99)]:.2f} | "
+        f"{timings[-1]:.2f} | {(n_ads - len(probe)) / build:,.0f} | {peak_memory_mb():,.0f} |"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--million", action="store_true", help="incremental figure at 1,000,000 ads")
+    parser.add_argument(
+        "--million", action="store_true", help="incremental figure at 1,000,000 ads"
+    )
     parser.add_argument("--cluster-ads", type=int, default=20_000)
     options = parser.parse_args()
     extraction()

@@ -47,10 +47,24 @@ def _report(rejected: list[str]) -> None:
 
 
 @ads.command()
-@click.argument("input_path", metavar="INPUT.jsonl", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Output JSON Lines (default: stdout).")
-@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
-              help="Run here, or on Apache Spark (local[2] unless FENER_SPARK_MASTER is set).")
+@click.argument(
+    "input_path",
+    metavar="INPUT.jsonl",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output JSON Lines (default: stdout).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="Run here, or on Apache Spark (local[2] unless FENER_SPARK_MASTER is set).",
+)
 def screen(input_path: Path, output: Path | None, engine: str) -> None:
     """Screen every ad: language, contacts, red-flag indicators with evidence, calibrated risk."""
     from fener.analytics.ads.records import RejectedLine, read_lines
@@ -80,8 +94,17 @@ def screen(input_path: Path, output: Path | None, engine: str) -> None:
 
 
 @ads.command()
-@click.argument("input_path", metavar="INPUT.jsonl", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Output JSON Lines (default: stdout).")
+@click.argument(
+    "input_path",
+    metavar="INPUT.jsonl",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output JSON Lines (default: stdout).",
+)
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True)
 def cluster(input_path: Path, output: Path | None, engine: str) -> None:
     """Group ads written from one template, and link clusters sharing contacts into operations.

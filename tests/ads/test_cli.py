@@ -5,18 +5,31 @@ import subprocess
 import sys
 
 GOOD = [
-    {"id": "1", "text": "ИТНО! Девојки 18-25 за хостеси во Германија, 5000 евра месечно. Viber 070 123 456"},
-    {"id": "2", "text": "Хотел Парк Охрид ДООЕЛ вработува рецепционер, договор, плата 32.000 денари. "
-                        "CV на hr@hotelpark.example.mk"},
-    {"id": 3, "text": "Barame rabotnici za Germanija, plata 1800 evra, javete se na 071 234 567",
-     "lang": "mk", "channel": "facebook_group"},
+    {
+        "id": "1",
+        "text": "ИТНО! Девојки 18-25 за хостеси во Германија, 5000 евра месечно. Viber 070 123 456",
+    },
+    {
+        "id": "2",
+        "text": "Хотел Парк Охрид ДООЕЛ вработува рецепционер, договор, плата 32.000 денари. "
+        "CV на hr@hotelpark.example.mk",
+    },
+    {
+        "id": 3,
+        "text": "Barame rabotnici za Germanija, plata 1800 evra, javete se na 071 234 567",
+        "lang": "mk",
+        "channel": "facebook_group",
+    },
 ]
 
 
 def run(*arguments, cwd):
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "fener.cli", "ads", *arguments],
-        capture_output=True, text=True, cwd=cwd, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
     )
 
 
@@ -40,7 +53,7 @@ def test_screen_writes_the_contract(tmp_path):
     for indicator in first["indicators"]:
         assert set(indicator) == {"code", "weight", "evidence"}
         for span in indicator["evidence"]:
-            assert GOOD[0]["text"][span["start"]:span["end"]] == span["text"]
+            assert GOOD[0]["text"][span["start"] : span["end"]] == span["text"]
     assert rows[1]["label"] == "legitimate"
 
 
@@ -49,7 +62,9 @@ def test_bad_lines_are_named_and_the_rest_still_processed(tmp_path):
         b'{"id": "4", "text": broken\n'
         b'{"id": "5"}\n'
         b'{"id": "6", "text": "\xff\xfe not utf-8"}\n'
-        + b'{"id": "7", "text": "' + b"a" * 10_000_000 + b'"}\n'
+        + b'{"id": "7", "text": "'
+        + b"a" * 10_000_000
+        + b'"}\n'
         + b'["not", "an", "object"]\n'
         + b'{"id": "9", "text": "   "}\n'
     )
@@ -57,19 +72,33 @@ def test_bad_lines_are_named_and_the_rest_still_processed(tmp_path):
     result = run("screen", str(source), cwd=tmp_path)
     assert result.returncode == 3
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["1", "2", "3"]
-    for expected in ("line 4: not valid JSON", "line 5: missing or empty 'text'",
-                     "line 6: not UTF-8", "line 7: longer than 1,000,000 bytes",
-                     "line 8: not a JSON object", "line 9: missing or empty 'text'",
-                     "6 line(s) refused"):
+    for expected in (
+        "line 4: not valid JSON",
+        "line 5: missing or empty 'text'",
+        "line 6: not UTF-8",
+        "line 7: longer than 1,000,000 bytes",
+        "line 8: not a JSON object",
+        "line 9: missing or empty 'text'",
+        "6 line(s) refused",
+    ):
         assert expected in result.stderr
 
 
 def test_cluster_writes_rows_then_templates(tmp_path):
-    template = ("Барам работници за {0}, плата {1} евра месечно, сместување и храна обезбедени, "
-                "превозот го плаќаме ние. Јавете се на {2}")
-    ads = [{"id": str(n), "text": template.format(*values)} for n, values in enumerate(
-        [("Германија", "1.800", "070 111 222"), ("Австрија", "2.000", "070 111 222"),
-         ("Италија", "1.500", "075 999 888")])]
+    template = (
+        "Барам работници за {0}, плата {1} евра месечно, сместување и храна обезбедени, "
+        "превозот го плаќаме ние. Јавете се на {2}"
+    )
+    ads = [
+        {"id": str(n), "text": template.format(*values)}
+        for n, values in enumerate(
+            [
+                ("Германија", "1.800", "070 111 222"),
+                ("Австрија", "2.000", "070 111 222"),
+                ("Италија", "1.500", "075 999 888"),
+            ]
+        )
+    ]
     ads.append({"id": "x", "text": "Хотел Парк Охрид вработува рецепционер со искуство."})
     ads.append({"id": "y", "text": "Друга фирма, друг текст, јавете се на 075 999 888"})
     source = tmp_path / "in.jsonl"

@@ -9,11 +9,13 @@ from fener.analytics.ads.clustering import (
     shingle_hashes,
     tokens_of,
 )
-from fener.analytics.engines.local import cluster_ads
 from fener.analytics.ads.screening import Ad
+from fener.analytics.engines.local import cluster_ads
 
-TEMPLATE = ("Барам работници за {city}, плата {pay} евра месечно, сместување и храна обезбедени, "
-            "превозот го плаќаме ние, почеток веднаш. Без искуство. Јавете се на {phone}")
+TEMPLATE = (
+    "Барам работници за {city}, плата {pay} евра месечно, сместување и храна обезбедени, "
+    "превозот го плаќаме ние, почеток веднаш. Без искуство. Јавете се на {phone}"
+)
 
 
 def test_one_template_one_cluster_across_scripts_and_contacts():
@@ -34,8 +36,12 @@ def test_clusters_do_not_chain_through_intermediate_ads():
     """A ~ B and B ~ C but A is unlike C: with union-find all three merge; here they do not."""
     letters = "abcdefghijklmnopqrstuvwxyzabcd"
     a = " ".join(f"alpha{letters[n]}{letters[n + 1]}" for n in range(28))
-    b = " ".join([*(f"alpha{letters[n]}{letters[n + 1]}" for n in range(14)),
-                  *(f"omega{letters[n]}{letters[n + 1]}" for n in range(14))])
+    b = " ".join(
+        [
+            *(f"alpha{letters[n]}{letters[n + 1]}" for n in range(14)),
+            *(f"omega{letters[n]}{letters[n + 1]}" for n in range(14)),
+        ]
+    )
     c = " ".join(f"omega{letters[n]}{letters[n + 1]}" for n in range(28))
     settings = ClusterSettings(threshold=0.3, bands=32)
     assert jaccard(shingle_hashes(tokens_of(a)), shingle_hashes(tokens_of(b))) >= 0.3
@@ -47,9 +53,16 @@ def test_clusters_do_not_chain_through_intermediate_ads():
 
 
 def test_template_has_fixed_text_and_slots():
-    ads = [Ad(str(n), TEMPLATE.format(city=city, pay=pay, phone=phone)) for n, (city, pay, phone) in
-           enumerate([("Германија", "1.800", "070 111 222"), ("Австрија", "2.100", "071 333 444"),
-                      ("Италија", "1.500", "075 999 888")])]
+    ads = [
+        Ad(str(n), TEMPLATE.format(city=city, pay=pay, phone=phone))
+        for n, (city, pay, phone) in enumerate(
+            [
+                ("Германија", "1.800", "070 111 222"),
+                ("Австрија", "2.100", "071 333 444"),
+                ("Италија", "1.500", "075 999 888"),
+            ]
+        )
+    ]
     rows, templates = cluster_ads(ads)
     assert len({row["cluster_id"] for row in rows}) == 1
     template = templates[0]
@@ -59,8 +72,10 @@ def test_template_has_fixed_text_and_slots():
 
 
 def test_incremental_insertion_gives_the_batch_answer():
-    texts = [TEMPLATE.format(city=c, pay=p, phone=ph) for c, p, ph in
-             [("Германија", "1", "070 111 222"), ("Австрија", "2", "071 333 444")]] + [
+    texts = [
+        TEMPLATE.format(city=c, pay=p, phone=ph)
+        for c, p, ph in [("Германија", "1", "070 111 222"), ("Австрија", "2", "071 333 444")]
+    ] + [
         "Hotel Park Ohrid DOOEL vrabotuva recepcioner so iskustvo.",
         "Hotel Park Ohrid DOOEL vrabotuva kelner so iskustvo.",
     ]
@@ -80,8 +95,12 @@ def test_leader_assignment_from_pairs_matches_the_clusterer():
 
 def test_operations_join_clusters_through_shared_contacts():
     cluster_of = {"1": "c-1", "2": "c-2", "3": "c-3", "4": "c-1"}
-    contacts = {"1": ["phone:+38970111222"], "2": ["phone:+38970111222", "telegram:x"],
-                "3": ["telegram:y"], "4": []}
+    contacts = {
+        "1": ["phone:+38970111222"],
+        "2": ["phone:+38970111222", "telegram:x"],
+        "3": ["telegram:y"],
+        "4": [],
+    }
     operation_of = operations(cluster_of, contacts)
     assert operation_of["1"] == operation_of["2"] == operation_of["4"]
     assert operation_of["3"] != operation_of["1"]

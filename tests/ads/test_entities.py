@@ -103,7 +103,7 @@ def test_every_entity_span_is_the_original_text():
     text = "ИТНО!! Пишете на rabota [at] gmail [dot] com или нула седум нула 123 456, плата 2.000 €"
     found = entities(text)
     for item in [*found.phones, *found.emails, *found.amounts]:
-        assert text[item.span.start:item.span.end] == item.span.text
+        assert text[item.span.start : item.span.end] == item.span.text
     assert found.emails[0].span.text == "rabota [at] gmail [dot] com"
     assert found.phones[0].span.text == "нула седум нула 123 456"
 

@@ -12,22 +12,54 @@ def codes(text, lang=None, settings=None):
 
 def test_the_fourteen_codes():
     assert INDICATOR_CODES == (
-        "HIGH_PAY", "NO_EXPERIENCE", "FREE_TRAVEL_HOUSING", "UPFRONT_FEE", "VAGUE_EMPLOYER",
-        "URGENCY", "PRIVATE_CHANNEL_ONLY", "APPEARANCE_AGE_GENDER", "ABROAD_RISKY_SECTOR",
-        "DOCUMENTS_REQUEST", "DEBT_ADVANCE", "NO_CONTRACT", "VAGUE_JOB", "MINORS",
+        "HIGH_PAY",
+        "NO_EXPERIENCE",
+        "FREE_TRAVEL_HOUSING",
+        "UPFRONT_FEE",
+        "VAGUE_EMPLOYER",
+        "URGENCY",
+        "PRIVATE_CHANNEL_ONLY",
+        "APPEARANCE_AGE_GENDER",
+        "ABROAD_RISKY_SECTOR",
+        "DOCUMENTS_REQUEST",
+        "DEBT_ADVANCE",
+        "NO_CONTRACT",
+        "VAGUE_JOB",
+        "MINORS",
     )
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Барам девојки 18-25 години за хостеси во Швајцарија", {"APPEARANCE_AGE_GENDER", "ABROAD_RISKY_SECTOR"}),
-        ("Barame devojki za hostesi vo Švajcarija, bez iskustvo", {"APPEARANCE_AGE_GENDER", "NO_EXPERIENCE"}),
-        ("Kërkojmë vajza për punë, pa përvojë, banim falas", {"APPEARANCE_AGE_GENDER", "NO_EXPERIENCE", "FREE_TRAVEL_HOUSING"}),
-        ("Potrebne devojke, bez iskustva, smeštaj i hrana obezbeđeni", {"APPEARANCE_AGE_GENDER", "NO_EXPERIENCE", "FREE_TRAVEL_HOUSING"}),
-        ("Keine Erfahrung nötig, kostenlose Unterkunft, Bearbeitungsgebühr 200 €", {"NO_EXPERIENCE", "FREE_TRAVEL_HOUSING", "UPFRONT_FEE"}),
-        ("Senza esperienza, vitto e alloggio, lavoro in nero", {"NO_EXPERIENCE", "FREE_TRAVEL_HOUSING", "NO_CONTRACT"}),
-        ("URGENT! Send a copy of your passport, we arrange everything", {"URGENCY", "DOCUMENTS_REQUEST"}),
+        (
+            "Барам девојки 18-25 години за хостеси во Швајцарија",
+            {"APPEARANCE_AGE_GENDER", "ABROAD_RISKY_SECTOR"},
+        ),
+        (
+            "Barame devojki za hostesi vo Švajcarija, bez iskustvo",
+            {"APPEARANCE_AGE_GENDER", "NO_EXPERIENCE"},
+        ),
+        (
+            "Kërkojmë vajza për punë, pa përvojë, banim falas",
+            {"APPEARANCE_AGE_GENDER", "NO_EXPERIENCE", "FREE_TRAVEL_HOUSING"},
+        ),
+        (
+            "Potrebne devojke, bez iskustva, smeštaj i hrana obezbeđeni",
+            {"APPEARANCE_AGE_GENDER", "NO_EXPERIENCE", "FREE_TRAVEL_HOUSING"},
+        ),
+        (
+            "Keine Erfahrung nötig, kostenlose Unterkunft, Bearbeitungsgebühr 200 €",
+            {"NO_EXPERIENCE", "FREE_TRAVEL_HOUSING", "UPFRONT_FEE"},
+        ),
+        (
+            "Senza esperienza, vitto e alloggio, lavoro in nero",
+            {"NO_EXPERIENCE", "FREE_TRAVEL_HOUSING", "NO_CONTRACT"},
+        ),
+        (
+            "URGENT! Send a copy of your passport, we arrange everything",
+            {"URGENCY", "DOCUMENTS_REQUEST"},
+        ),
         ("Работа од 16 години, без согласност од родители", {"MINORS"}),
         ("The ticket is paid and deducted from your salary", {"DEBT_ADVANCE"}),
         ("Easy work, well paid job for girls", {"VAGUE_JOB", "APPEARANCE_AGE_GENDER"}),
@@ -41,7 +73,7 @@ def test_evidence_is_the_words_of_the_ad():
     text = "ИТНО! Барам ДЕВОЈКИ без искуство. Сместување бесплатно."
     for indicator in analyse(text).indicators:
         for span in indicator.evidence:
-            assert text[span.start:span.end] == span.text
+            assert text[span.start : span.end] == span.text
     evidence = {i.code: [s.text for s in i.evidence] for i in analyse(text).indicators}
     assert evidence["URGENCY"] == ["ИТНО"]
     assert evidence["NO_EXPERIENCE"] == ["без искуство"]
@@ -78,6 +110,8 @@ def test_private_channel_only_and_a_real_employer():
 
 
 def test_a_clean_ad_raises_nothing():
-    text = ("Хотел Парк Охрид ДООЕЛ вработува рецепционер. Договор на неопределено време, "
-            "плата 32.000 денари. CV на hr@hotelpark.example.mk, тел. 046 123 456.")
+    text = (
+        "Хотел Парк Охрид ДООЕЛ вработува рецепционер. Договор на неопределено време, "
+        "плата 32.000 денари. CV на hr@hotelpark.example.mk, тел. 046 123 456."
+    )
     assert codes(text) == set()

@@ -32,7 +32,12 @@ def test_probabilities_are_calibrated_probabilities(data):
 
 
 def test_every_score_comes_with_its_explanation():
-    result = Screener().screen(Ad("1", "Девојки 18-25 за Германија, 5000 евра месечно, без договор, само вибер 070 123 456"))
+    result = Screener().screen(
+        Ad(
+            "1",
+            "Девојки 18-25 за Германија, 5000 евра месечно, без договор, само вибер 070 123 456",
+        )
+    )
     payload = result.as_dict()
     assert payload["label"] == "suspicious"
     assert all(isinstance(i["weight"], float) for i in payload["indicators"])
@@ -64,8 +69,10 @@ def test_save_and_load_round_trip_without_pickle(tmp_path, data):
     model = RiskModel().fit(texts, indicators, labels)
     path = model.save(tmp_path / "model.npz", metrics={"f1": 0.9})
     loaded = RiskModel.load(path)
-    assert np.allclose(model.predict_proba(held_texts, held_indicators),
-                       loaded.predict_proba(held_texts, held_indicators))
+    assert np.allclose(
+        model.predict_proba(held_texts, held_indicators),
+        loaded.predict_proba(held_texts, held_indicators),
+    )
     assert model_metadata(path)["metrics"] == {"f1": 0.9}
     with np.load(path, allow_pickle=False) as arrays:
         assert all(arrays[name].dtype != object for name in arrays.files)

@@ -30,7 +30,9 @@ def spark():
 
 def _input(tmp_path):
     ads = load_devset()[:120]
-    lines = [json.dumps({"id": ad["id"], "text": ad["text"]}, ensure_ascii=False).encode() for ad in ads]
+    lines = [
+        json.dumps({"id": ad["id"], "text": ad["text"]}, ensure_ascii=False).encode() for ad in ads
+    ]
     lines[5] = b'{"id": "broken'
     lines[9] = b'{"id": "x", "text": "\xff bad bytes"}'
     path = tmp_path / "ads.jsonl"
@@ -66,9 +68,14 @@ def test_spark_clustering_equals_in_process_clustering(spark):
     synthetic = generate_families(600, mean_family_size=6, seed=3)
     ads = [Ad(ad.id, ad.text, ad.lang) for ad in synthetic]
     expected, _ = local.cluster_ads(ads)
-    contacts = {ad.id: local.contact_keys(__import__(
-        "fener.analytics.ads.analysis", fromlist=["analyse"]).analyse(ad.text, ad.lang).entities)
-        for ad in ads}
+    contacts = {
+        ad.id: local.contact_keys(
+            __import__("fener.analytics.ads.analysis", fromlist=["analyse"])
+            .analyse(ad.text, ad.lang)
+            .entities
+        )
+        for ad in ads
+    }
     found = spark_cluster(spark, [(ad.id, ad.text) for ad in ads], contacts)
     assert found == expected
     assert len({row["cluster_id"] for row in found}) < len(ads) / 2

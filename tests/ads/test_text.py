@@ -40,8 +40,17 @@ def test_every_spelling_of_a_macedonian_phrase_folds_alike(spelling):
 
 @pytest.mark.parametrize(
     ("first", "second"),
-    [("ќе", "kje"), ("ѓубре", "gjubre"), ("џеб", "dzheb"), ("жена", "zhena"), ("чај", "chaj"),
-     ("përvojë", "pervoje"), ("çmim", "cmim"), ("Đorđe", "Ђорђе"), ("Fünf", "funf")],
+    [
+        ("ќе", "kje"),
+        ("ѓубре", "gjubre"),
+        ("џеб", "dzheb"),
+        ("жена", "zhena"),
+        ("чај", "chaj"),
+        ("përvojë", "pervoje"),
+        ("çmim", "cmim"),
+        ("Đorđe", "Ђорђе"),
+        ("Fünf", "funf"),
+    ],
 )
 def test_folding_unifies_scripts_and_ad_hoc_digraphs(first, second):
     assert fold(AlignedText.of(first)).text == fold(AlignedText.of(second)).text
@@ -49,7 +58,9 @@ def test_folding_unifies_scripts_and_ad_hoc_digraphs(first, second):
 
 def test_transliteration_both_ways():
     assert cyrillic_to_latin("Ѓорче Петров, Ќерка, Џамија") == "Ǵorče Petrov, Ḱerka, Džamija"
-    assert latin_to_cyrillic("smestuvanje, kje, gjubre, dzhamija") == "сместување, ќе, ѓубре, џамија"
+    assert (
+        latin_to_cyrillic("smestuvanje, kje, gjubre, dzhamija") == "сместување, ќе, ѓубре, џамија"
+    )
     assert latin_to_cyrillic("Đorđe, ćevapi", "sr") == "Ђорђе, ћевапи"
 
 

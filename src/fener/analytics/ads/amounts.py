@@ -11,6 +11,7 @@ import re
 from fener.analytics.ads.entities import Amount, Span
 from fener.analytics.text.aligned import AlignedText
 
+
 def _bounded(part: str) -> str:
     # Not glued to a preceding letter; a preceding digit is fine ("4000eur").
     return rf"(?<![^\W\d_]){part}" if part[:1].isalpha() else part
@@ -49,7 +50,7 @@ _PERIODS = {
     r"/\s*hour|pro\s+stunde|/\s*std\b|die\s+stunde|l'ora|all'ora|/\s*ora\b|all\s+ora|per\s+ora|"
     r"ne\s+ore|/\s*ore\b|ora\b|orare|stundenlohn|satnica|na\s+cas|vo\s+cas|h\b",
     "day": r"per\s+nate|ne\s+nate|pro\s+abend|a\s+sera|per\s+sera|ne\s+mbremje|per\s+night|a\s+night|na\s+vecer|po\s+vecer|per\s+evening|pro\s+nacht|a\s+serata|"
-           r"per\s+serata|a\s+notte|per\s+shift|na\s+den|dnevno|po\s+danu|na\s+dan|dnevnica|per\s+day|a\s+day|/\s*day|pro\s+tag|am\s+tag|"
+    r"per\s+serata|a\s+notte|per\s+shift|na\s+den|dnevno|po\s+danu|na\s+dan|dnevnica|per\s+day|a\s+day|/\s*day|pro\s+tag|am\s+tag|"
     r"/\s*tag\b|taglic\w*|al\s+giorno|/\s*giorno|giornalier\w*|ne\s+dite|/\s*dit\w*|ditore|"
     r"den\b(?!ar)|daily|za\s+den",
     "week": r"nedelno|sedmicno|nedeljno|per\s+week|a\s+week|/\s*week|pro\s+woc\w*|wocentlic\w*|die\s+woc\w*|"
@@ -125,7 +126,9 @@ def extract_amounts(folded: AlignedText, original: str) -> list[Amount]:
         else:
             before = _PERIOD_BEFORE.search(text, max(0, match.start() - 40), match.start())
             if before:
-                period = next(name for name in ("hour", "day", "week", "month") if before.group(name))
+                period = next(
+                    name for name in ("hour", "day", "week", "month") if before.group(name)
+                )
         if period is None:
             period = _implied_period(text, match, amounts[-1] if amounts else None, previous_end)
         start, stop = folded.original_span(match.start(), match.end())
@@ -157,7 +160,7 @@ def _implied_period(
     if _WAGE_AFTER.match(text, match.end()):
         return "month"
     if previous is not None and previous.period and match.start() - previous_end <= 50:
-        between = text[previous_end:match.start()]
+        between = text[previous_end : match.start()]
         if not re.search(r"[.;!?()]\s|[;!?()]", between):
             return previous.period
     return None
@@ -165,6 +168,7 @@ def _implied_period(
 
 _DIGIT_RUN = re.compile(r"\d[\d.,' ]*")
 _LOOK_BACK = 24  # "od", "from", a currency word or sign may come before the number
+_LOOK_AHEAD = 28  # "… до 1.600 евра": the currency may follow the range's second number
 
 
 # A cheap superset of the currency words, to skip numbers with no money near them.
@@ -183,10 +187,10 @@ def _candidates(text: str) -> list[re.Match[str]]:
         if number.start() < consumed:
             continue
         window_start = max(consumed, number.start() - _LOOK_BACK)
-        if not _ANY_CURRENCY.search(text, window_start, number.end() + 80):
+        if not _ANY_CURRENCY.search(text, window_start, number.end() + _LOOK_AHEAD):
             continue
         match = None
-        for attempt in _AMOUNT.finditer(text, window_start, number.end() + 80):
+        for attempt in _AMOUNT.finditer(text, window_start, number.end() + 60):
             # The first amount with a currency whose first number is this run of digits.
             overlaps = attempt.start("low") < number.end() and attempt.end("low") > number.start()
             if overlaps and _currency_of(attempt) is not None:

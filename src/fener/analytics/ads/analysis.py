@@ -21,6 +21,7 @@ from fener.analytics.ads.indicators import (
     destination_country,
     find_indicators,
     home_country,
+    phrase_matches,
 )
 from fener.analytics.text.aligned import AlignedText
 from fener.analytics.text.fold import fold
@@ -65,16 +66,22 @@ def analyse(
         language = LanguageGuess(language_hint, detect_script(normalised.text), 1.0)
     else:
         language = detect_language(normalised.text)
-    tokens = tokenize(folded.text)
-    destination = destination_country(folded.text, language.language, tokens)
-    regions = phone_regions(language.language, destination, home_country(folded.text, tokens))
+    matches = phrase_matches(folded.text, tokenize(folded.text))
+    destination = destination_country(folded.text, language.language, matches=matches)
+    home = home_country(folded.text, matches=matches)
+    regions = phone_regions(language.language, destination, home)
     entities = Entities(phones=extract_phones(folded, text, regions))
     entities.emails, entities.urls, entities.handles = extract_contacts(normalised.text)
     _map_spans_to_original(entities, normalised, text)
     entities.amounts = extract_amounts(folded, text)
     indicators = find_indicators(
-        folded, text, entities, language.language, settings=settings, tokens=tokens,
+        folded,
+        text,
+        entities,
+        language.language,
+        settings=settings,
         destination=destination,
+        matches=matches,
     )
     return Analysis(text, folded, language, entities, tuple(indicators))
 

@@ -18,9 +18,10 @@ candidate pairs with band joins) reproduces it exactly.
 
 from __future__ import annotations
 
+import itertools
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -59,11 +60,10 @@ def tokens_of(text: str) -> list[str]:
 
 def shingle_hashes(tokens: Sequence[str]) -> np.ndarray:
     """Sorted unique CRC-32 hashes of the word bigrams (single words for very short texts)."""
-    if len(tokens) < 2:
-        grams = list(tokens)
-    else:
-        grams = [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
-    return np.unique(np.fromiter((zlib.crc32(g.encode()) for g in grams), dtype=np.uint32, count=len(grams)))
+    grams = list(tokens) if len(tokens) < 2 else [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
+    return np.unique(
+        np.fromiter((zlib.crc32(g.encode()) for g in grams), dtype=np.uint32, count=len(grams))
+    )
 
 
 @lru_cache(maxsize=8)
@@ -76,8 +76,11 @@ def signature(hashes: np.ndarray, settings: ClusterSettings) -> np.ndarray:
     """The MinHash signature of a shingle-hash set."""
     permutations, scheme = _permutations(settings.num_perm, settings.seed)
     minhash = MinHash(
-        num_perm=settings.num_perm, seed=settings.seed, hashfunc=int,
-        permutations=permutations, scheme=scheme,
+        num_perm=settings.num_perm,
+        seed=settings.seed,
+        hashfunc=int,
+        permutations=permutations,
+        scheme=scheme,
     )
     if len(hashes):
         minhash.update_batch(hashes.tolist())
@@ -89,7 +92,7 @@ def band_keys(sig: np.ndarray, settings: ClusterSettings) -> list[int]:
     rows = settings.rows
     keys = []
     for band in range(settings.bands):
-        chunk = sig[band * rows:(band + 1) * rows].tobytes()
+        chunk = sig[band * rows : (band + 1) * rows].tobytes()
         keys.append((band << 56) ^ zlib.crc32(chunk, band * 7919) ^ (zlib.adler32(chunk) << 24))
     return keys
 
@@ -212,13 +215,19 @@ class TemplateClusterer:
 
     def assignments(self) -> dict[str, str]:
         """Ad id → cluster id."""
-        return {ad_id: self.clusters[c].id for ad_id, c in zip(self.ids, self.cluster_of, strict=True)}
+        return {
+            ad_id: self.clusters[c].id for ad_id, c in zip(self.ids, self.cluster_of, strict=True)
+        }
 
     def templates(self, min_members: int = 2) -> list[Template]:
         """A template for every cluster with at least ``min_members`` ads."""
         return [
-            extract_template(cluster.id, [self.tokens[m] for m in cluster.members],
-                             [self.ids[m] for m in cluster.members], self.settings.template_share)
+            extract_template(
+                cluster.id,
+                [self.tokens[m] for m in cluster.members],
+                [self.ids[m] for m in cluster.members],
+                self.settings.template_share,
+            )
             for cluster in self.clusters
             if len(cluster.members) >= min_members
         ]
@@ -265,7 +274,9 @@ def extract_template(
     return Template(cluster_id, parts, slot_values)
 
 
-def assign_from_pairs(ids: Sequence[str], pairs: Iterable[tuple[int, int, float]]) -> dict[str, str]:
+def assign_from_pairs(
+    ids: Sequence[str], pairs: Iterable[tuple[int, int, float]]
+) -> dict[str, str]:
     """Leader assignment from verified pairs ``(earlier, later, similarity)``.
 
     Exactly what :class:`TemplateClusterer` does when the pairs are all pairs of ads that share
@@ -306,7 +317,9 @@ class _UnionFind:
             self.parent[max(a, b)] = min(a, b)
 
 
-def operations(cluster_of: dict[str, str], contacts_of: dict[str, Iterable[str]]) -> dict[str, str]:
+def operations(
+    cluster_of: Mapping[str, str], contacts_of: Mapping[str, Iterable[str]]
+) -> dict[str, str]:
     """Ad id → operation id: clusters linked through any shared phone, e-mail or handle."""
     groups = _UnionFind()
     owner: dict[str, str] = {}

@@ -22,10 +22,13 @@ def load_devset() -> list[dict[str, Any]]:
     return ads
 
 
-def split_devset(ads: list[dict[str, Any]], held_out_every: int = 4) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def split_devset(
+    ads: list[dict[str, Any]], held_out_every: int = 4
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """A fixed train / held-out split: every ``held_out_every``-th ad of each language is held out."""
     seen: dict[str, int] = defaultdict(int)
-    train, held_out = [], []
+    train: list[dict[str, Any]] = []
+    held_out: list[dict[str, Any]] = []
     for ad in ads:
         key = f"{ad['lang']}-{ad.get('script', '')}"
         (held_out if seen[key] % held_out_every == held_out_every - 1 else train).append(ad)

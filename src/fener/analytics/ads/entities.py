@@ -139,6 +139,7 @@ FALLBACK_REGIONS = (
     "TR",
 )
 
+
 def phone_regions(
     language: str | None, destination: str, home: str | None = None
 ) -> tuple[str, ...]:
@@ -157,7 +158,9 @@ def phone_regions(
 
 
 _PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d(?:[ \t\-/.()]{0,3}\d){6,15}(?!\d)")
-_DATE = re.compile(r"^\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{2,4}$|^\d+\s?/\s?(?:19|20)\d\d$|^(?:19|20)\d\d\s?[/-]\s?\d{2}$")
+_DATE = re.compile(
+    r"^\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{2,4}$|^\d+\s?/\s?(?:19|20)\d\d$|^(?:19|20)\d\d\s?[/-]\s?\d{2}$"
+)
 # Numbers right after these words are registrations, licences or postcodes, not phones.
 _REGISTRATION_BEFORE = re.compile(
     r"(?:\b(?:br|no|nr|num|numri|broj|number|nummer|licen\w*|lizenz\w*|kvk|gisa\w*|zahl|reg\w*|embs|"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from fener.analytics.ads.entities import Entities, Span
 from fener.analytics.ads.lexicon import PHRASES
 from fener.analytics.text.aligned import AlignedText
-from fener.analytics.text.phrases import PhraseMatcher, Tokens, tokenize
+from fener.analytics.text.phrases import PhraseMatch, PhraseMatcher, Tokens, tokenize
 
 INDICATOR_CODES = (
     "HIGH_PAY",
@@ -111,30 +111,52 @@ _LEGAL_ENTITY = re.compile(
 )
 
 
-_PHRASES = PhraseMatcher(PHRASES)
-_COUNTRIES = PhraseMatcher({country: names.split() for country, names in _COUNTRY_NAMES.items()})
 _LANGUAGE_COUNTRY = {"de": "DE", "it": "IT"}
 # Places at home, for reading local phone numbers (an Albanian ad from Prishtina, not Tirana).
 _HOME_PLACES = {
     "MK": "скопје skopje shkup* шкуп тетово tetov* гостивар gostivar куманово kumanov* битола bitol* "
-          "охрид ohrid ohër ohr струга strug* кичево kicev* kërçov* kercov* дебар debar dibër diber "
-          "штип stip прилеп prilep велес veles струмица strumic* гевгелија gevgelij* македониј* "
-          "maqedoni* makedonij*",
+    "охрид ohrid ohër ohr струга strug* кичево kicev* kërçov* kercov* дебар debar dibër diber "
+    "штип stip прилеп prilep велес veles струмица strumic* гевгелија gevgelij* македониј* "
+    "maqedoni* makedonij*",
     "XK": "приштина prishtin* pristin* prizren* пеќ peje pejë gjakov* ferizaj* mitrovic* gjilan* "
-          "kosov* косово",
+    "kosov* косово",
     "AL": "tiran* durres* durrës vlor* shkod* elbasan* korc* korç* fier* berat* albanij* shqiperi* "
-          "албаниј*",
+    "албаниј*",
     "RS": "београд beograd нови сад novi sad ниш nis крагујевац kragujevac суботица subotica "
-          "србиј* srbij*",
+    "србиј* srbij*",
 }
-_HOMES = PhraseMatcher({country: names.split() for country, names in _HOME_PLACES.items()})
+# One matcher for everything looked up by phrase: indicator phrases (labelled by code),
+# destination countries ("country:DE") and places at home ("home:MK"), so a text is
+# scanned once.
+_MATCHER = PhraseMatcher(
+    {
+        **PHRASES,
+        **{f"country:{country}": names.split() for country, names in _COUNTRY_NAMES.items()},
+        **{f"home:{country}": names.split() for country, names in _HOME_PLACES.items()},
+    }
+)
 
 
-def home_country(folded_text: str, tokens: Tokens | None = None) -> str | None:
-    """The first place at home (North Macedonia, Kosovo, Albania, Serbia) the ad names."""
-    for match in _HOMES.find(folded_text, tokens):
-        return match.label
+def phrase_matches(folded_text: str, tokens: Tokens | None = None) -> list[PhraseMatch]:
+    """Every indicator phrase, country and home place in ``folded_text``, in text order."""
+    return _MATCHER.find(folded_text, tokens)
+
+
+def _first(matches: list[PhraseMatch], prefix: str) -> str | None:
+    for match in matches:
+        if match.label.startswith(prefix):
+            return match.label[len(prefix) :]
     return None
+
+
+def home_country(
+    folded_text: str, tokens: Tokens | None = None, matches: list[PhraseMatch] | None = None
+) -> str | None:
+    """The first place at home (North Macedonia, Kosovo, Albania, Serbia) the ad names."""
+    return _first(matches if matches is not None else phrase_matches(folded_text, tokens), "home:")
+
+
+_CODES = frozenset(INDICATOR_CODES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,11 +185,15 @@ class IndicatorSettings:
     high_pay_factor: float = 1.8
 
 
-def destination_country(folded_text: str, language: str | None, tokens: Tokens | None = None) -> str:
+def destination_country(
+    folded_text: str,
+    language: str | None,
+    tokens: Tokens | None = None,
+    matches: list[PhraseMatch] | None = None,
+) -> str:
     """The first foreign country the ad names, else the country its language points to, else MK."""
-    for match in _COUNTRIES.find(folded_text, tokens):
-        return match.label
-    return _LANGUAGE_COUNTRY.get(language or "", "MK")
+    found = matches if matches is not None else phrase_matches(folded_text, tokens)
+    return _first(found, "country:") or _LANGUAGE_COUNTRY.get(language or "", "MK")
 
 
 def monthly_eur(
@@ -188,6 +214,7 @@ def find_indicators(
     settings: IndicatorSettings | None = None,
     tokens: Tokens | None = None,
     destination: str | None = None,
+    matches: list[PhraseMatch] | None = None,
 ) -> list[Indicator]:
     """Every indicator the ad shows, in the order of :data:`INDICATOR_CODES`.
 
@@ -198,10 +225,13 @@ def find_indicators(
     evidence: dict[str, list[Span]] = {}
     reasons: dict[str, str] = {}
     text = folded.text
-    tokens = tokens or tokenize(text)
-    for code, start, end, found in _PHRASES.find_aligned(folded, original, tokens):
-        evidence.setdefault(code, []).append(Span(start, end, found))
-    destination = destination or destination_country(text, language, tokens)
+    if matches is None:
+        matches = phrase_matches(text, tokens or tokenize(text))
+    for match in matches:
+        if match.label in _CODES:
+            start, end = folded.original_span(match.start, match.end)
+            evidence.setdefault(match.label, []).append(Span(start, end, original[start:end]))
+    destination = destination or destination_country(text, language, matches=matches)
     reference = settings.reference_wages_eur.get(destination, settings.reference_wages_eur["MK"])
     for amount in entities.amounts:
         if amount.period is None:

@@ -13,6 +13,7 @@ nothing executable is ever read from a model file.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Sequence
@@ -50,8 +51,13 @@ class RiskScore:
 
 def _vectorizer() -> HashingVectorizer:
     return HashingVectorizer(
-        analyzer="char_wb", ngram_range=NGRAM_RANGE, n_features=N_FEATURES,
-        alternate_sign=False, norm="l2", lowercase=False, dtype=np.float32,
+        analyzer="char_wb",
+        ngram_range=NGRAM_RANGE,
+        n_features=N_FEATURES,
+        alternate_sign=False,
+        norm="l2",
+        lowercase=False,
+        dtype=np.float32,
     )
 
 
@@ -82,14 +88,16 @@ class NgramFeatures:
         if _hash_in_order is None:  # pragma: no cover - public (slower) path
             flat = [[ngram] for ngrams in ngram_lists for ngram in ngrams]
             hashed = (
-                self._hasher.transform(flat).indices.astype(np.int64) if flat else np.zeros(0, np.int64)
+                self._hasher.transform(flat).indices.astype(np.int64)
+                if flat
+                else np.zeros(0, np.int64)
             )
         else:
             pairs = ([(ngram, 1) for ngram in ngrams] for ngrams in ngram_lists)
             hashed, _, _ = _hash_in_order(pairs, N_FEATURES, np.float32, False, 0)
             hashed = np.asarray(hashed, dtype=np.int64)
         bounds = np.cumsum([0, *(len(ngrams) for ngrams in ngram_lists)])
-        return [hashed[start:end] for start, end in zip(bounds[:-1], bounds[1:], strict=True)]
+        return [hashed[start:end] for start, end in itertools.pairwise(bounds)]
 
     def matrix_from_indices(self, index_lists: Sequence[np.ndarray]) -> sp.csr_matrix:
         rows = np.repeat(np.arange(len(index_lists)), [len(i) for i in index_lists])
@@ -143,6 +151,16 @@ class RiskModel:
     'suspicious'
     """
 
+    # Learned state (set by ``fit`` or ``load``).
+    coef_: np.ndarray
+    intercept_: float
+    platt_: tuple[float, float]
+    class_weight_: dict[int, float]
+    n_samples_seen_: int
+    version_: str
+    trained_at_: str
+    metrics_: dict[str, float]
+
     def __init__(self, alpha: float = 1e-4, threshold: float = 0.5, random_state: int = 7) -> None:
         self.alpha = alpha
         self.threshold = threshold
@@ -157,12 +175,18 @@ class RiskModel:
     ) -> sp.csr_matrix:
         ngram_lists = ngram_lists or [_FEATURES.ngrams(text) for text in folded_texts]
         text_part = _FEATURES.matrix_from_indices(_FEATURES.indices(ngram_lists))
-        return sp.hstack([_indicator_matrix(indicator_sets), text_part], format="csr", dtype=np.float64)
+        return sp.hstack(
+            [_indicator_matrix(indicator_sets), text_part], format="csr", dtype=np.float64
+        )
 
     def _new_estimator(self, class_weight: dict[int, float] | str = "balanced") -> SGDClassifier:
         return SGDClassifier(
-            loss="log_loss", alpha=self.alpha, max_iter=60, tol=1e-4,
-            class_weight=class_weight, random_state=self.random_state,
+            loss="log_loss",
+            alpha=self.alpha,
+            max_iter=60,
+            tol=1e-4,
+            class_weight=class_weight,
+            random_state=self.random_state,
         )
 
     def fit(
@@ -181,7 +205,7 @@ class RiskModel:
         estimator = self._new_estimator(self.class_weight_).fit(features, targets)
         self.coef_ = estimator.coef_.ravel().astype(np.float64)
         self.intercept_ = float(estimator.intercept_[0])
-        self.n_samples_seen_ = int(len(targets))
+        self.n_samples_seen_ = len(targets)
         self.version_ = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%S%fZ")
         self.trained_at_ = datetime.now(tz=UTC).isoformat()
         return self
@@ -202,7 +226,7 @@ class RiskModel:
         estimator.partial_fit(features, targets, classes=np.array([0, 1]))
         self.coef_ = estimator.coef_.ravel().astype(np.float64)
         self.intercept_ = float(estimator.intercept_[0])
-        self.n_samples_seen_ += int(len(targets))
+        self.n_samples_seen_ += len(targets)
         self.version_ = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%S%fZ")
         self.trained_at_ = datetime.now(tz=UTC).isoformat()
         return self
@@ -214,9 +238,11 @@ class RiskModel:
             raise ValueError(f"labels must be 'suspicious' or 'legitimate', not {sorted(unknown)}")
         return np.array([1 if label == "suspicious" else 0 for label in labels])
 
-    def _platt_from_cross_validation(self, features: sp.csr_matrix, targets: np.ndarray) -> tuple[float, float]:
+    def _platt_from_cross_validation(
+        self, features: sp.csr_matrix, targets: np.ndarray
+    ) -> tuple[float, float]:
         counts = np.bincount(targets, minlength=2)
-        folds = int(min(5, counts.min()))
+        folds = min(5, int(counts.min()))
         if folds < 2:
             raise ValueError("need at least two labelled ads of each kind to learn")
         scores = np.zeros(len(targets))
@@ -228,7 +254,9 @@ class RiskModel:
         return float(sigmoid.coef_[0, 0]), float(sigmoid.intercept_[0])
 
     # --- scoring -----------------------------------------------------------------------------
-    def decision_function(self, folded_texts: Sequence[str], indicator_sets: Sequence[Sequence[str]]) -> np.ndarray:
+    def decision_function(
+        self, folded_texts: Sequence[str], indicator_sets: Sequence[Sequence[str]]
+    ) -> np.ndarray:
         features = self._features(folded_texts, indicator_sets)
         return np.asarray(features @ self.coef_ + self.intercept_).ravel()
 
@@ -266,7 +294,9 @@ class RiskModel:
         self, folded_text: str, limit: int = 5, ngrams: Sequence[str] | None = None
     ) -> list[tuple[str, float]]:
         """The character n-grams of this text that raised its score most."""
-        return self.top_ngrams_many([folded_text], limit, [ngrams] if ngrams is not None else None)[0]
+        return self.top_ngrams_many([folded_text], limit, [ngrams] if ngrams is not None else None)[
+            0
+        ]
 
     def top_ngrams_many(
         self,
@@ -295,7 +325,10 @@ class RiskModel:
 
     # --- evaluation and promotion ---------------------------------------------------------
     def evaluate(
-        self, folded_texts: Sequence[str], indicator_sets: Sequence[Sequence[str]], labels: Sequence[str]
+        self,
+        folded_texts: Sequence[str],
+        indicator_sets: Sequence[Sequence[str]],
+        labels: Sequence[str],
     ) -> dict[str, float]:
         targets = self._targets(labels)
         probabilities = self.predict_proba(folded_texts, indicator_sets)
@@ -314,18 +347,27 @@ class RiskModel:
         """Write the model as plain arrays and JSON (no pickle)."""
         path = Path(path)
         metadata = {
-            "format": FORMAT, "version": self.version_, "trained_at": self.trained_at_,
-            "n_samples_seen": self.n_samples_seen_, "alpha": self.alpha,
-            "threshold": self.threshold, "random_state": self.random_state,
-            "platt": list(self.platt_), "intercept": self.intercept_, "n_features": N_FEATURES,
+            "format": FORMAT,
+            "version": self.version_,
+            "trained_at": self.trained_at_,
+            "n_samples_seen": self.n_samples_seen_,
+            "alpha": self.alpha,
+            "threshold": self.threshold,
+            "random_state": self.random_state,
+            "platt": list(self.platt_),
+            "intercept": self.intercept_,
+            "n_features": N_FEATURES,
             "class_weight": [self.class_weight_[0], self.class_weight_[1]],
-            "ngram_range": list(NGRAM_RANGE), "indicators": list(INDICATOR_CODES),
+            "ngram_range": list(NGRAM_RANGE),
+            "indicators": list(INDICATOR_CODES),
             "metrics": metrics or {},
         }
         nonzero = np.flatnonzero(self.coef_)
         with path.open("wb") as handle:
             np.savez_compressed(
-                handle, coef_index=nonzero.astype(np.int32), coef_value=self.coef_[nonzero],
+                handle,
+                coef_index=nonzero.astype(np.int32),
+                coef_value=self.coef_[nonzero],
                 metadata=np.array(json.dumps(metadata)),
             )
         return path
@@ -337,7 +379,9 @@ class RiskModel:
             metadata = json.loads(str(data["metadata"]))
             if metadata.get("format") != FORMAT:
                 raise ValueError(f"not a Fener risk model: {path}")
-            if metadata["n_features"] != N_FEATURES or metadata["indicators"] != list(INDICATOR_CODES):
+            if metadata["n_features"] != N_FEATURES or metadata["indicators"] != list(
+                INDICATOR_CODES
+            ):
                 raise ValueError("the model was trained with other features; retrain it")
             coef = np.zeros(len(INDICATOR_CODES) + N_FEATURES)
             coef[data["coef_index"]] = data["coef_value"]
@@ -345,11 +389,14 @@ class RiskModel:
         model.coef_ = coef
         model.intercept_ = float(metadata["intercept"])
         model.platt_ = (float(metadata["platt"][0]), float(metadata["platt"][1]))
-        model.class_weight_ = {0: float(metadata["class_weight"][0]), 1: float(metadata["class_weight"][1])}
+        model.class_weight_ = {
+            0: float(metadata["class_weight"][0]),
+            1: float(metadata["class_weight"][1]),
+        }
         model.n_samples_seen_ = int(metadata["n_samples_seen"])
         model.version_ = metadata["version"]
         model.trained_at_ = metadata["trained_at"]
-        model.metrics_ = metadata.get("metrics", {})
+        model.metrics_ = dict(metadata.get("metrics", {}))
         return model
 
 
@@ -378,16 +425,18 @@ def promotion_decision(
         return PromotionDecision(True, candidate_metrics, None, "no current model")
     current_metrics = current.evaluate(folded_texts, indicator_sets, labels)
     worse = [
-        name for name in ("pr_auc", "f1")
-        if candidate_metrics[name] + tolerance < current_metrics[name] and not math.isclose(
-            candidate_metrics[name], current_metrics[name]
-        )
+        name
+        for name in ("pr_auc", "f1")
+        if candidate_metrics[name] + tolerance < current_metrics[name]
+        and not math.isclose(candidate_metrics[name], current_metrics[name])
     ]
     if worse:
         return PromotionDecision(
             False, candidate_metrics, current_metrics, f"worse on held-out {', '.join(worse)}"
         )
-    return PromotionDecision(True, candidate_metrics, current_metrics, "not worse on held-out labels")
+    return PromotionDecision(
+        True, candidate_metrics, current_metrics, "not worse on held-out labels"
+    )
 
 
 def model_metadata(path: str | Path) -> dict[str, Any]:

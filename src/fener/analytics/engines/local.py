@@ -43,8 +43,11 @@ def contact_keys(entities: Entities) -> list[str]:
     """The contacts that tie ads together into one operation."""
     keys = [f"phone:{phone.e164}" for phone in entities.phones]
     keys += [f"email:{email.value}" for email in entities.emails]
-    keys += [f"{handle.platform}:{handle.value}" for handle in entities.handles
-             if handle.platform != "unknown"]
+    keys += [
+        f"{handle.platform}:{handle.value}"
+        for handle in entities.handles
+        if handle.platform != "unknown"
+    ]
     return sorted(set(keys))
 
 
@@ -62,8 +65,10 @@ def cluster_ads(
         contacts[ad.id] = contact_keys(analyse(ad.text, ad.lang).entities)
     cluster_of = clusterer.assignments()
     operation_of = operations(cluster_of, contacts)
-    rows = [{"id": ad.id, "cluster_id": cluster_of[ad.id], "operation_id": operation_of[ad.id]}
-            for ad in ads]
+    rows = [
+        {"id": ad.id, "cluster_id": cluster_of[ad.id], "operation_id": operation_of[ad.id]}
+        for ad in ads
+    ]
     return rows, templates_from_assignment(ads, cluster_of, clusterer.settings)
 
 
@@ -80,11 +85,17 @@ def templates_from_assignment(
         if len(group) < 2:
             continue
         template = extract_template(
-            cluster_id, [tokens_of(ad.text) for ad in group], [ad.id for ad in group],
+            cluster_id,
+            [tokens_of(ad.text) for ad in group],
+            [ad.id for ad in group],
             settings.template_share,
         )
-        templates.append({
-            "cluster_id": cluster_id, "template": template.render(),
-            "members": [ad.id for ad in group], "slot_values": template.slot_values,
-        })
+        templates.append(
+            {
+                "cluster_id": cluster_id,
+                "template": template.render(),
+                "members": [ad.id for ad in group],
+                "slot_values": template.slot_values,
+            }
+        )
     return templates

@@ -58,7 +58,11 @@ def _lines_frame(spark: Any, path: str, partitions: int = 8) -> Any:
                 else:
                     yield number, raw, -1
 
-    return files.rdd.mapPartitions(rows).toDF("line long, raw binary, oversized long").repartition(partitions)
+    return (
+        files.rdd.mapPartitions(rows)
+        .toDF("line long, raw binary, oversized long")
+        .repartition(partitions)
+    )
 
 
 def _screen_partition(frames: Iterator[Any]) -> Iterator[Any]:
@@ -69,9 +73,13 @@ def _screen_partition(frames: Iterator[Any]) -> Iterator[Any]:
 
     screener = Screener()
     for frame in frames:
-        lines, results, errors = [], [], []
+        lines: list[int] = []
+        results: list[str | None] = []
+        errors: list[str | None] = []
         ads, ad_lines = [], []
-        for number, raw, oversized in zip(frame["line"], frame["raw"], frame["oversized"], strict=True):
+        for number, raw, oversized in zip(
+            frame["line"], frame["raw"], frame["oversized"], strict=True
+        ):
             parsed = parse_line(int(number), int(oversized) if oversized >= 0 else bytes(raw))
             if parsed is None:
                 continue
@@ -109,8 +117,9 @@ def _signature_partition(settings: ClusterSettings) -> Any:
                 hashes = shingle_hashes(tokens_of(text))
                 hashes_column.append([int(h) for h in hashes])
                 keys_column.append(band_keys(signature(hashes, settings), settings))
-            yield pd.DataFrame({"position": frame["position"], "hashes": hashes_column,
-                                "keys": keys_column})
+            yield pd.DataFrame(
+                {"position": frame["position"], "hashes": hashes_column, "keys": keys_column}
+            )
 
     return run
 
@@ -151,22 +160,26 @@ def cluster_ads(
     ).cache()
     bands = signed.select("position", F.explode("keys").alias("key"))
     pairs = (
-        bands.alias("x").join(bands.alias("y"), "key")
+        bands.alias("x")
+        .join(bands.alias("y"), "key")
         .where(F.col("x.position") < F.col("y.position"))
         .select(F.col("x.position").alias("a"), F.col("y.position").alias("b"))
         .distinct()
     )
     hashes = signed.select("position", "hashes")
-    with_hashes = (
-        pairs.join(hashes.withColumnRenamed("position", "a").withColumnRenamed("hashes", "hashes_a"), "a")
-        .join(hashes.withColumnRenamed("position", "b").withColumnRenamed("hashes", "hashes_b"), "b")
-    )
+    with_hashes = pairs.join(
+        hashes.withColumnRenamed("position", "a").withColumnRenamed("hashes", "hashes_a"), "a"
+    ).join(hashes.withColumnRenamed("position", "b").withColumnRenamed("hashes", "hashes_b"), "b")
     verified = with_hashes.mapInPandas(
         _verify_partition(settings), "a long, b long, similarity double"
     ).collect()
     signed.unpersist()
     ids = [ad_id for ad_id, _ in ads]
-    cluster_of = assign_from_pairs(ids, [(int(r["a"]), int(r["b"]), float(r["similarity"])) for r in verified])
+    cluster_of = assign_from_pairs(
+        ids, [(int(r["a"]), int(r["b"]), float(r["similarity"])) for r in verified]
+    )
     operation_of = operations(cluster_of, contacts)
-    return [{"id": ad_id, "cluster_id": cluster_of[ad_id], "operation_id": operation_of[ad_id]}
-            for ad_id in ids]
+    return [
+        {"id": ad_id, "cluster_id": cluster_of[ad_id], "operation_id": operation_of[ad_id]}
+        for ad_id in ids
+    ]

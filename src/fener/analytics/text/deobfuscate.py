@@ -72,10 +72,12 @@ def _digits_in_run(match: re.Match[str]) -> str:
     kept = leading.group(0) if leading else ""
     trailing = _AMBIGUOUS_END.search(text)
     tail = trailing.group(0) if trailing else ""
-    run = re.sub(_PLUS, "+", text[len(kept): len(text) - len(tail)])
+    run = re.sub(_PLUS, "+", text[len(kept) : len(text) - len(tail)])
     run = _WORD_IN_RUN.sub(lambda word: _DIGIT_OF[word.group(0)], run)
     # Separate digits that were words are glued together: "0 7 0" → "070".
-    glued = re.sub(r"(?<=\d)[ ,.\-/]{1,3}(?=\d)", lambda m: "" if _single_digits(run) else m.group(0), run)
+    glued = re.sub(
+        r"(?<=\d)[ ,.\-/]{1,3}(?=\d)", lambda m: "" if _single_digits(run) else m.group(0), run
+    )
     return kept + glued + tail
 
 

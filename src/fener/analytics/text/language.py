@@ -92,14 +92,14 @@ def _best(detector: Any, text: str) -> tuple[str | None, float]:
 # statistical detector is not needed (it is the slowest step of screening).
 _MARKERS = {
     "sq": "dhe per ne në me te të nga pune punë eshte është jemi kerkojme kërkojmë rroga paga "
-          "shume shumë dite ditë muaj vetem vetëm ju juaj",
+    "shume shumë dite ditë muaj vetem vetëm ju juaj",
     "en": "the and for with you we are our of to is will your this that have from",
     "de": "und der die das für fur mit wir sie ist ein eine nicht auf bei ihre sind werden auch",
     "it": "il la per con che di del della non sono siamo una lavoro anche alla nel gli",
     "mk": "во со се ќе што барам бараме работа плата vo so se kje ke sto barame rabota javete "
-          "javi denari",
+    "javi denari",
     "sr": "у је са се ће што посао радник javite posao radnik radnika u je sa potrebni tražimo "
-          "trazimo dinara",
+    "trazimo dinara",
 }
 _MARKER_LANGUAGE: dict[str, list[str]] = {}
 for _language, _words in _MARKERS.items():
