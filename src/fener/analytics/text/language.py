@@ -96,10 +96,13 @@ _MARKERS = {
     "en": "the and for with you we are our of to is will your this that have from",
     "de": "und der die das für fur mit wir sie ist ein eine nicht auf bei ihre sind werden auch",
     "it": "il la per con che di del della non sono siamo una lavoro anche alla nel gli",
-    "mk": "во со се ќе што барам бараме работа плата vo so se kje ke sto barame rabota javete "
-    "javi denari",
-    "sr": "у је са се ће што посао радник javite posao radnik radnika u je sa potrebni tražimo "
-    "trazimo dinara",
+    # Macedonian and Serbian: only words the other language does not use.
+    "mk": "во со ќе ги го ние вие јавете бараме барам работници сместување искуство ден денари "
+          "vo so kje ke gi go nie vie javete barame baram rabotnici smestuvanje iskustvo "
+          "smeshtuvanje denari rabotata platata",
+    "sr": "у је са ће који која које посао радник радници јавите потребни тражимо смештај "
+          "искуства динара u je sa ce će koji koja koje posao radnik radnici javite potrebni "
+          "tražimo trazimo smeštaj smestaj iskustva dinara nemačkoj nemackoj",
 }
 _MARKER_LANGUAGE: dict[str, list[str]] = {}
 for _language, _words in _MARKERS.items():
@@ -122,8 +125,7 @@ def _quick_guess(sample: str) -> str | None:
     ranked = sorted(counts.items(), key=lambda item: item[1], reverse=True)
     best, hits = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
-    # Macedonian and Serbian share too many words: those always go to the detector.
-    if best in {"mk", "sr"} or hits < 4 or hits < 3 * runner_up:
+    if hits < 4 or hits < 3 * runner_up:
         return None
     return best
 
@@ -144,6 +146,9 @@ def detect_language(text: str) -> LanguageGuess:
         return LanguageGuess(None, script, 0.0)
     detectors = _detectors()
     if script == "Cyrl":
+        quick = _quick_guess(sample)
+        if quick in {"mk", "sr"}:
+            return LanguageGuess(quick, script, 0.9)
         if _MACEDONIAN_LETTERS.search(sample):
             return LanguageGuess("mk", script, 1.0)
         if _SERBIAN_LETTERS.search(sample):
