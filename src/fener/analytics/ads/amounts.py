@@ -6,6 +6,7 @@ Read from folded text (see :mod:`fener.analytics.text.fold`), so that ``евра
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from fener.analytics.ads.entities import Amount, Span
@@ -182,12 +183,16 @@ def _candidates(text: str) -> list[re.Match[str]]:
     """Amount matches, tried only around numbers with a currency nearby (the full pattern is
     costly; phone numbers, dates and counts are skipped by the cheap test first)."""
     found: list[re.Match[str]] = []
+    currencies = [match.start() for match in _ANY_CURRENCY.finditer(text)]
+    if not currencies:
+        return found
     consumed = 0
     for number in _DIGIT_RUN.finditer(text):
         if number.start() < consumed:
             continue
         window_start = max(consumed, number.start() - _LOOK_BACK)
-        if not _ANY_CURRENCY.search(text, window_start, number.end() + _LOOK_AHEAD):
+        nearest = bisect.bisect_left(currencies, window_start)
+        if nearest == len(currencies) or currencies[nearest] > number.end() + _LOOK_AHEAD:
             continue
         match = None
         for attempt in _AMOUNT.finditer(text, window_start, number.end() + 60):

@@ -294,11 +294,18 @@ _PLATFORM_OF_WORD = ("telegram", "viber", "whatsapp", "instagram", "facebook", "
 _TRAILING = ".,;:!?)]}'\""
 
 
+_AT_HINT = re.compile(r"[\[\(\{<]\s*(?:at|et|@|na|chiocciola|affe|klammeraffe)\b|\s(?:at|et)\s")
+_PLATFORM_HINTS = ("t.me", "telegram.me", "instagram.com", "facebook.com", "fb.com", "tiktok.com",
+                   "wa.me", "whatsapp.com")
+
+
 def extract_contacts(text: str) -> tuple[list[Email], list[Url], list[Handle]]:
     """E-mails, web addresses and messenger handles in a normalised ``text``."""
     emails = []
     email_spans: list[tuple[int, int]] = []
-    for match in _EMAIL.finditer(text):
+    lowered = text.lower()
+    has_at = "@" in text
+    for match in _EMAIL.finditer(text) if has_at or _AT_HINT.search(lowered) else ():
         domain = re.sub(_DOT, ".", match.group(2), flags=re.IGNORECASE)
         if domain.lower().startswith("www."):
             continue  # "apply at www.example.com" is a web address
@@ -307,7 +314,8 @@ def extract_contacts(text: str) -> tuple[list[Email], list[Url], list[Handle]]:
         email_spans.append(match.span())
     handles = []
     platform_spans: list[tuple[int, int]] = []
-    for match in _PLATFORM_URL.finditer(text):
+    platform_hint = any(hint in lowered for hint in _PLATFORM_HINTS)
+    for match in _PLATFORM_URL.finditer(text) if platform_hint else ():
         platform = next(
             name
             for name, group in zip(_PLATFORM_OF_GROUP, match.groups()[:5], strict=True)
@@ -323,7 +331,7 @@ def extract_contacts(text: str) -> tuple[list[Email], list[Url], list[Handle]]:
         end = match.start(6) + len(raw)
         handles.append(Handle(platform, value, Span(match.start(), end, text[match.start() : end])))
         platform_spans.append((match.start(), end))
-    for match in _AT_HANDLE.finditer(text):
+    for match in _AT_HANDLE.finditer(text) if has_at else ():
         if _inside(match.start(), email_spans) or _inside(match.start(), platform_spans):
             continue
         platform = _nearest_platform(text, match.start(), match.end())

@@ -98,11 +98,11 @@ _MARKERS = {
     "it": "il la per con che di del della non sono siamo una lavoro anche alla nel gli",
     # Macedonian and Serbian: only words the other language does not use.
     "mk": "во со ќе ги го ние вие јавете бараме барам работници сместување искуство ден денари "
-          "vo so kje ke gi go nie vie javete barame baram rabotnici smestuvanje iskustvo "
-          "smeshtuvanje denari rabotata platata",
+    "vo so kje ke gi go nie vie javete barame baram rabotnici smestuvanje iskustvo "
+    "smeshtuvanje denari rabotata platata",
     "sr": "у је са ће који која које посао радник радници јавите потребни тражимо смештај "
-          "искуства динара u je sa ce će koji koja koje posao radnik radnici javite potrebni "
-          "tražimo trazimo smeštaj smestaj iskustva dinara nemačkoj nemackoj",
+    "искуства динара u je sa ce će koji koja koje posao radnik radnici javite potrebni "
+    "tražimo trazimo smeštaj smestaj iskustva dinara nemačkoj nemackoj",
 }
 _MARKER_LANGUAGE: dict[str, list[str]] = {}
 for _language, _words in _MARKERS.items():

@@ -63,7 +63,10 @@ class PhraseMatcher:
         for label, entries in phrases.items():
             for entry in entries:
                 self._add(label, entry)
-        self._prefix_lengths = sorted({len(key) for key in self._prefix})
+        # Open-ended single words, looked up by their first three letters.
+        self._by_stem: dict[str, list[tuple[str, list[_Phrase]]]] = defaultdict(list)
+        for prefix, entries in self._prefix.items():
+            self._by_stem[prefix[:MIN_PREFIX]].append((prefix, entries))
 
     def _add(self, label: str, entry: str) -> None:
         words = [fold_plain(part) for part in entry.split("*")]
@@ -93,11 +96,11 @@ class PhraseMatcher:
                 end = self._match_rest(phrase, words, index)
                 if end is not None:
                     found.append(PhraseMatch(phrase.label, starts[index], ends[end]))
-            for length in self._prefix_lengths:
-                if length > len(word):
-                    break
-                for phrase in self._prefix.get(word[:length], ()):
-                    found.append(PhraseMatch(phrase.label, starts[index], ends[index]))
+            if len(word) >= MIN_PREFIX:
+                for prefix, entries in self._by_stem.get(word[:MIN_PREFIX], ()):
+                    if word.startswith(prefix):
+                        for phrase in entries:
+                            found.append(PhraseMatch(phrase.label, starts[index], ends[index]))
         return found
 
     @staticmethod
