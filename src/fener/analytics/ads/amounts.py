@@ -169,6 +169,7 @@ def _implied_period(
 
 _DIGIT_RUN = re.compile(r"\d[\d.,' ]*")
 _LOOK_BACK = 24  # "od", "from", a currency word or sign may come before the number
+_AMOUNT_START = re.compile(rf"{_FROM_WORD}|{_CURRENCY.replace('?P<', '?P<s_')}")
 _LOOK_AHEAD = 28  # "… до 1.600 евра": the currency may follow the range's second number
 
 
@@ -195,7 +196,13 @@ def _candidates(text: str) -> list[re.Match[str]]:
         if nearest == len(currencies) or currencies[nearest] > number.end() + _LOOK_AHEAD:
             continue
         match = None
-        for attempt in _AMOUNT.finditer(text, window_start, number.end() + 60):
+        # An amount starts at a "from" word, at a currency before the number, or at the number:
+        # try the pattern anchored at those places only, earliest first.
+        starts = [m.start() for m in _AMOUNT_START.finditer(text, window_start, number.start())]
+        for start in [*starts, number.start()]:
+            attempt = _AMOUNT.match(text, start, number.end() + 60)
+            if attempt is None:
+                continue
             # The first amount with a currency whose first number is this run of digits.
             overlaps = attempt.start("low") < number.end() and attempt.end("low") > number.start()
             if overlaps and _currency_of(attempt) is not None:

@@ -14,7 +14,7 @@ from typing import Any
 import phonenumbers
 
 from fener.analytics.text.aligned import AlignedText
-from fener.analytics.text.deobfuscate import digits_from_words
+from fener.analytics.text.deobfuscate import digits_from_words, may_hide_digits
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,9 +177,19 @@ _WHATSAPP_LINK = re.compile(
 _VIBER_LINK = re.compile(r"viber://(?:chat|add)\?number=(?:%2B|\+)?(\d{8,15})", re.IGNORECASE)
 
 
-def extract_phones(folded: AlignedText, original: str, regions: tuple[str, ...]) -> list[Phone]:
-    """Phone numbers in E.164, also when written partly in words."""
-    digitised = digits_from_words(folded)
+def extract_phones(
+    folded: AlignedText,
+    original: str,
+    regions: tuple[str, ...],
+    words: list[str] | None = None,
+) -> list[Phone]:
+    """Phone numbers in E.164, also when written partly in words.
+
+    ``words`` (the folded tokens, when the caller has them) lets texts without any number word
+    skip the de-obfuscation pass.
+    """
+    hidden = words is None or may_hide_digits(words, folded.text)
+    digitised = digits_from_words(folded) if hidden else folded
     found: list[Phone] = []
     taken: list[tuple[int, int]] = []
     for link in (_WHATSAPP_LINK, _VIBER_LINK):
@@ -295,8 +305,16 @@ _TRAILING = ".,;:!?)]}'\""
 
 
 _AT_HINT = re.compile(r"[\[\(\{<]\s*(?:at|et|@|na|chiocciola|affe|klammeraffe)\b|\s(?:at|et)\s")
-_PLATFORM_HINTS = ("t.me", "telegram.me", "instagram.com", "facebook.com", "fb.com", "tiktok.com",
-                   "wa.me", "whatsapp.com")
+_PLATFORM_HINTS = (
+    "t.me",
+    "telegram.me",
+    "instagram.com",
+    "facebook.com",
+    "fb.com",
+    "tiktok.com",
+    "wa.me",
+    "whatsapp.com",
+)
 
 
 def extract_contacts(text: str) -> tuple[list[Email], list[Url], list[Handle]]:

@@ -58,7 +58,8 @@ class PhraseMatcher:
     """
 
     def __init__(self, phrases: dict[str, Iterable[str]]) -> None:
-        self._exact: dict[str, list[_Phrase]] = defaultdict(list)
+        self._exact: dict[str, list[_Phrase]] = defaultdict(list)  # one-word phrases
+        self._pairs: dict[tuple[str, str], list[_Phrase]] = defaultdict(list)  # by first two words
         self._prefix: dict[str, list[_Phrase]] = defaultdict(list)
         for label, entries in phrases.items():
             for entry in entries:
@@ -81,8 +82,13 @@ class PhraseMatcher:
             if len(tokens[0]) < MIN_PREFIX:
                 raise ValueError(f"prefix too short to be useful: {entry!r}")
             self._prefix[tokens[0]].append(phrase)
-        else:
+        elif len(tokens) == 1:
             self._exact[tokens[0]].append(phrase)
+        elif len(tokens) == 2 and open_ending:
+            # "без искуств*": the second word is a prefix, so index by the first word only.
+            self._exact[tokens[0]].append(phrase)
+        else:
+            self._pairs[(tokens[0], tokens[1])].append(phrase)
 
     def find(self, folded_text: str, tokens: Tokens | None = None) -> list[PhraseMatch]:
         """Every phrase occurrence (overlaps allowed), in text order.
@@ -91,8 +97,14 @@ class PhraseMatcher:
         """
         words, starts, ends = tokens or tokenize(folded_text)
         found: list[PhraseMatch] = []
+        last = len(words) - 1
         for index, word in enumerate(words):
-            for phrase in self._exact.get(word, ()):
+            candidates = self._exact.get(word, [])
+            if index < last:
+                pair = self._pairs.get((word, words[index + 1]))
+                if pair:
+                    candidates = [*candidates, *pair]
+            for phrase in candidates:
                 end = self._match_rest(phrase, words, index)
                 if end is not None:
                     found.append(PhraseMatch(phrase.label, starts[index], ends[end]))
