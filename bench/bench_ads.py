@@ -41,6 +41,32 @@ def pin_to_one_core() -> None:
         os.sched_setaffinity(0, {0})
 
 
+def language_detection() -> None:
+    from fener.analytics.text.language import _detectors, detect_language
+
+    before = current_memory_mb()
+    _detectors()
+    ads = load_devset()
+    start = time.perf_counter()
+    correct = sum(detect_language(ad["text"]).language == ad["lang"] for ad in ads)
+    rate = len(ads) / (time.perf_counter() - start)
+    loaded = current_memory_mb() - before  # after use: the models are mapped in lazily
+    print("\n### Language and script\n")
+    print(
+        "| accuracy (435 ads, 6 languages, 2 scripts) | detections/s | memory of the detector (MB) |"
+    )
+    print("|---|---|---|")
+    print(f"| {correct / len(ads):.3f} | {rate:,.0f} | {loaded:,.0f} |")
+
+
+def current_memory_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def extraction() -> None:
     ads = load_devset()
     by_language: dict[str, dict[str, Counts]] = defaultdict(lambda: {k: Counts() for k in KINDS})
@@ -210,6 +236,7 @@ def main() -> None:
     )
     parser.add_argument("--cluster-ads", type=int, default=20_000)
     options = parser.parse_args()
+    language_detection()
     extraction()
     indicators()
     risk_model()

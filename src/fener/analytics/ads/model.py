@@ -52,7 +52,7 @@ class RiskScore:
 def _vectorizer() -> HashingVectorizer:
     return HashingVectorizer(
         analyzer="word",
-        token_pattern=r"(?u)\b\w+\b",
+        token_pattern=r"(?u)\b\w+\b",  # noqa: S106 - a regular expression, not a password
         ngram_range=NGRAM_RANGE,
         n_features=N_FEATURES,
         alternate_sign=False,
