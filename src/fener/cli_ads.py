@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -23,6 +23,21 @@ def ads() -> None:
     A refused line is reported on stderr with its number and reason; every good line is still
     processed, and the command then exits with status 3.
     """
+
+
+def _input_and_output(command: Callable[..., None]) -> Callable[..., None]:
+    """The INPUT.jsonl argument and the -o/--output option every ads command takes."""
+    command = click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Output JSON Lines (default: stdout).",
+    )(command)
+    return click.argument(
+        "input_path",
+        metavar="INPUT.jsonl",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    )(command)
 
 
 @contextmanager
@@ -47,17 +62,7 @@ def _report(rejected: list[str]) -> None:
 
 
 @ads.command()
-@click.argument(
-    "input_path",
-    metavar="INPUT.jsonl",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Output JSON Lines (default: stdout).",
-)
+@_input_and_output
 @click.option(
     "--engine",
     type=click.Choice(["local", "spark"]),
@@ -94,17 +99,7 @@ def screen(input_path: Path, output: Path | None, engine: str) -> None:
 
 
 @ads.command()
-@click.argument(
-    "input_path",
-    metavar="INPUT.jsonl",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Output JSON Lines (default: stdout).",
-)
+@_input_and_output
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True)
 def cluster(input_path: Path, output: Path | None, engine: str) -> None:
     """Group ads written from one template, and link clusters sharing contacts into operations.

@@ -203,10 +203,14 @@ class RiskModel:
         counts = np.bincount(targets, minlength=2)
         # "balanced" weights, kept so that later decisions are weighed the same way
         self.class_weight_ = {label: len(targets) / (2.0 * counts[label]) for label in (0, 1)}
-        estimator = self._new_estimator(self.class_weight_).fit(features, targets)
+        self.n_samples_seen_ = 0
+        return self._keep(self._new_estimator(self.class_weight_).fit(features, targets), targets)
+
+    def _keep(self, estimator: SGDClassifier, targets: np.ndarray) -> RiskModel:
+        """Take the estimator's weights as this model's, as a new version."""
         self.coef_ = estimator.coef_.ravel().astype(np.float64)
         self.intercept_ = float(estimator.intercept_[0])
-        self.n_samples_seen_ = len(targets)
+        self.n_samples_seen_ += len(targets)
         self.version_ = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%S%fZ")
         self.trained_at_ = datetime.now(tz=UTC).isoformat()
         return self
@@ -225,12 +229,7 @@ class RiskModel:
         estimator.coef_ = self.coef_.reshape(1, -1).copy()
         estimator.intercept_ = np.array([self.intercept_])
         estimator.partial_fit(features, targets, classes=np.array([0, 1]))
-        self.coef_ = estimator.coef_.ravel().astype(np.float64)
-        self.intercept_ = float(estimator.intercept_[0])
-        self.n_samples_seen_ += len(targets)
-        self.version_ = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        self.trained_at_ = datetime.now(tz=UTC).isoformat()
-        return self
+        return self._keep(estimator, targets)
 
     @staticmethod
     def _targets(labels: Sequence[str]) -> np.ndarray:

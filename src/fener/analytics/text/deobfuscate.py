@@ -39,13 +39,13 @@ _SPACED = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
 _JOINABLE = set(_DIGIT_OF) | {"at", "dot", "gmail", "yahoo", "hotmail", "outlook"}
 
 
-_NUMBER_WORDS = frozenset(_DIGIT_OF) | {"plus", "плус", "piu"}
+_DIGIT_WORDS = frozenset(_DIGIT_OF) | {"plus", "плус", "piu"}
 _SPACED_HINT = re.compile(r"\b[a-z] [a-z] [a-z]\b")
 
 
 def may_hide_digits(words: list[str], folded_text: str) -> bool:
     """Whether a text (given its folded words) has any number word or spaced-out letters."""
-    return not _NUMBER_WORDS.isdisjoint(words) or bool(_SPACED_HINT.search(folded_text))
+    return not _DIGIT_WORDS.isdisjoint(words) or bool(_SPACED_HINT.search(folded_text))
 
 
 def digits_from_words(folded: AlignedText) -> AlignedText:

@@ -66,8 +66,8 @@ class PhraseMatcher:
                 self._add(label, entry)
         # Open-ended single words, looked up by their first three letters.
         self._by_stem: dict[str, list[tuple[str, list[_Phrase]]]] = defaultdict(list)
-        for prefix, entries in self._prefix.items():
-            self._by_stem[prefix[:MIN_PREFIX]].append((prefix, entries))
+        for prefix, prefixed in self._prefix.items():
+            self._by_stem[prefix[:MIN_PREFIX]].append((prefix, prefixed))
 
     def _add(self, label: str, entry: str) -> None:
         words = [fold_plain(part) for part in entry.split("*")]
