@@ -123,3 +123,11 @@ def test_cluster_refuses_duplicate_ids(tmp_path):
     assert result.returncode == 3
     assert "duplicate id" in result.stderr
     assert len(result.stdout.splitlines()) == 1
+
+
+def test_a_line_with_an_unpaired_surrogate_is_refused_not_fatal(tmp_path):
+    source = write_input(tmp_path / "in.jsonl", b'{"id": "s", "text": "\\ud800 lone"}\n')
+    result = run("screen", str(source), cwd=tmp_path)
+    assert result.returncode == 3
+    assert "line 4: 'text' holds an unpaired surrogate" in result.stderr
+    assert len(result.stdout.splitlines()) == 3

@@ -115,3 +115,45 @@ def test_extraction_on_the_development_set_meets_the_target(kind):
         found = analyse(ad["text"]).entities.as_dict()
         counts.add(entity_keys(kind, ad["entities"].get(kind, [])), entity_keys(kind, found[kind]))
     assert counts.f1 >= 0.95
+
+
+@pytest.mark.parametrize("text", ["İzmir TİCARET LTD", "raſt", "Пла́та", "\u200f070 123 456\u200e", ""])
+def test_odd_unicode_never_breaks_the_analysis(text):
+    analyse(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Sezonska rabota vo Hrvatska 01.06-30.09", "Saison 01.05 - 30.09", "Termin 02.06.-03.09."],
+)
+def test_day_month_ranges_are_not_phones(text):
+    assert entities(text).phones == []
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("Viber broj: 070 123 456", "+38970123456"),
+        ("WhatsApp numri: 069 123 4567", "+355691234567"),
+        ("Tel. br. 070 123 456", "+38970123456"),
+        ("Plata 1.500€ mesečno, tel 070 123 456", "+38970123456"),
+    ],
+)
+def test_words_that_introduce_a_phone_do_not_hide_it(text, phone):
+    assert entities(text).as_dict()["phones"] == [phone]
+
+
+def test_a_spaced_whatsapp_link_gives_the_whole_number():
+    found = entities("wa.me/+389 70 123 456").as_dict()
+    assert found["handles"] == [{"platform": "whatsapp", "value": "+38970123456"}]
+
+
+def test_jobs_at_a_company_is_not_an_email():
+    found = entities("Jobs at Amazon.de, apply at careers.example.com").as_dict()
+    assert found["emails"] == []
+    assert entities("marko @ gmail . com").as_dict()["emails"] == ["marko@gmail.com"]
+
+
+def test_costs_are_told_apart_from_pay():
+    found = entities("Plata 10€/h, prevoz 100 evra, smeštaj 200 evra mesečno").amounts
+    assert [(a.value, a.cost) for a in found] == [(10, False), (100, True), (200, True)]

@@ -130,10 +130,13 @@ def extract_amounts(folded: AlignedText, original: str) -> list[Amount]:
                 period = next(
                     name for name in ("hour", "day", "week", "month") if before.group(name)
                 )
-        if period is None:
+        cost = _is_cost(text, match.start())
+        if period is None and not cost:
             period = _implied_period(text, match, amounts[-1] if amounts else None, previous_end)
         start, stop = folded.original_span(match.start(), match.end())
-        amounts.append(Amount(low, currency, period, Span(start, stop, original[start:stop]), high))
+        amounts.append(
+            Amount(low, currency, period, Span(start, stop, original[start:stop]), high, cost)
+        )
         previous_end = match.end()
     return amounts
 
@@ -142,12 +145,31 @@ _WAGE_AFTER = re.compile(
     r"\s*(?:net\w*|neto|bruto|brutto|gross|lord[io])\b|\s*\+\s*(?:bonus\w*|baksis\w*|baks\w*|tips|"
     r"trinkgeld|mance|provision\w*|commission\w*|provizion\w*|bakshish)",
 )
-_FEE_BEFORE = re.compile(
-    r"(?:taks\w*|tarif\w*|depozit\w*|deposit\w*|fee\w*|gebuhr\w*|kaution|uplat\w*|trosok\w*|"
-    r"trosk\w*|kost\w*|quota|costo|spese|anticip\w*|avans\w*|rent\w*|miet\w*|kirij\w*|affitto|"
-    r"naem\w*|kiri\w*|bonus\w*|registr\w*|bilet\w*|ticket\w*|fahrt\w*|busfahrt|dozvol\w*|permit\w*|"
-    r"dosije\w*|viz[aeu]\w*|visa\w*|dokument\w*|document\w*|zaloga|garanci\w*)\W*(?:\w+\W+){0,3}$"
+
+
+_COST_WORDS = re.compile(
+    r"(?<!\w)(?:taks\w*|tarif\w*|depozit\w*|deposit\w*|fee\w*|gebuhr\w*|kaution|uplat\w*|trosok\w*|"
+    r"trosk\w*|kost\w*|quota|costo|spese|rent\w*|miet\w*|kirij\w*|affitt\w*|naem\w*|najam\w*|"
+    r"kiri\w*|qira\w*|qera\w*|stanarin\w*|registr\w*|bilet\w*|ticket\w*|fahrt\w*|dozvol\w*|"
+    r"permit\w*|dosije\w*|viz[aeu]\w*|visa\w*|smestaj\w*|smestuvan\w*|prevoz\w*|"
+    r"transport\w*|hran\w*|ushqim\w*|food|meals?|unterkunft|verpflegung|alloggi\w*|vitto|"
+    r"accommodation|housing|room|zimmer|camera|soba|banim\w*|akomodim\w*|strehim\w*|"
+    r"se\s+odbiva|se\s+odbija|zbritet|abgezogen|deducted|trattenut\w*|scalat\w*)"
 )
+_PAY_WORDS = re.compile(
+    r"(?<!\w)(?:plat[aeu]\w*|placa|rrog\w*|pag[ae]\b|salar\w*|lohn\w*|gehalt\w*|verdienst|"
+    r"stipendi\w*|retribuzion\w*|zarad\w*|zarabot\w*|primanj\w*|earn\w*|wage\w*|pay\b|paid\b|"
+    r"guadagn\w*|stundenlohn|tageslohn|ral\b|neto|netto|bruto|brutto)"
+)
+
+
+def _is_cost(text: str, start: int) -> bool:
+    """Whether the words just before a sum make it a cost (rent, travel, a fee), not pay:
+    the nearer of a cost word and a pay word in the 40 characters before it decides."""
+    window_start = max(0, start - 40)
+    cost = [m.end() for m in _COST_WORDS.finditer(text, window_start, start)]
+    pay = [m.end() for m in _PAY_WORDS.finditer(text, window_start, start)]
+    return bool(cost) and (not pay or cost[-1] > pay[-1])
 
 
 def _implied_period(
@@ -156,11 +178,14 @@ def _implied_period(
     """A wage without a stated period: "net"/"+ bonus" after it mean a monthly wage, and a sum
     right after a periodic wage ("450 € a month, after probation 520 €") shares its period.
     Fees, deposits and rents never inherit one."""
-    if _FEE_BEFORE.search(text, max(0, match.start() - 40), match.start()):
-        return None
     if _WAGE_AFTER.match(text, match.end()):
         return "month"
-    if previous is not None and previous.period and match.start() - previous_end <= 50:
+    if (
+        previous is not None
+        and previous.period
+        and not previous.cost
+        and match.start() - previous_end <= 50
+    ):
         between = text[previous_end : match.start()]
         if not re.search(r"[.;!?()]\s|[;!?()]", between):
             return previous.period

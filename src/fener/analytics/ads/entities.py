@@ -66,6 +66,7 @@ class Amount:
     period: str | None
     span: Span
     maximum: float | None = None
+    cost: bool = False  # rent, travel, a fee: money the worker pays, never a wage
 
     def as_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = {
@@ -140,6 +141,9 @@ FALLBACK_REGIONS = (
 )
 
 
+_SOUTH_SLAVIC = frozenset({"sr", "hr", "bs", "bg", "mk"})
+
+
 def phone_regions(
     language: str | None, destination: str, home: str | None = None
 ) -> tuple[str, ...]:
@@ -150,6 +154,10 @@ def phone_regions(
     a Swiss number); then the destination, then the region's usual countries.
     """
     own = LANGUAGE_REGIONS.get(language or "", ("MK",))
+    if language in _SOUTH_SLAVIC and "MK" not in own[:2]:
+        # Short Latin-script ads from North Macedonia are often read as Serbian, Croatian or
+        # Bosnian: Macedonian numbers stay the next guess after the language's own country.
+        own = (own[0], "MK", *own[1:])
     for preferred in (destination, home):
         if preferred in own:
             own = (preferred, *(region for region in own if region != preferred))
@@ -158,14 +166,16 @@ def phone_regions(
 
 
 _PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d(?:[ \t\-/.()]{0,3}\d){6,15}(?!\d)")
+# Day.month ranges of seasonal work ("01.06-30.09", "02.06.–03.09.") are dates, not phones.
+_DAY_MONTH_RANGE = re.compile(r"^\d{1,2}\.\d{1,2}\.?\s?[-/]\s?\d{1,2}\.\d{1,2}\.?(?:\d{2,4})?$")
 _DATE = re.compile(
     r"^\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{2,4}$|^\d+\s?/\s?(?:19|20)\d\d$|^(?:19|20)\d\d\s?[/-]\s?\d{2}$"
 )
 # Numbers right after these words are registrations, licences or postcodes, not phones.
 _REGISTRATION_BEFORE = re.compile(
-    r"(?:\b(?:br|no|nr|num|numri|broj|number|nummer|licen\w*|lizenz\w*|kvk|gisa\w*|zahl|reg\w*|embs|"
-    r"edb|nipt|nuis|iva|ust\w*|hrb|hra|pib|mb|jmbg|iban|zip|plz|cap|postcode|authori[sz]ation|"
-    r"autorizzazione|erlaubnis|reseni\w*|resenie|aut|prot)\b\.?\s*:?\s*(?:no\.?|br\.?|nr\.?)?\s*$)"
+    r"(?:\b(?:licen\w*|lizenz\w*|kvk|gisa\w*|zahl|registr\w*|reg|embs|edb|nipt|nuis|iva|ust\w*|"
+    r"hrb|hra|pib|mb|jmbg|iban|zip|plz|cap|postcode|authori[sz]ation|autorizzazione|erlaubnis|"
+    r"reseni\w*|resenie|prot)\b\.?\s*:?\s*(?:no\.?|br\.?|nr\.?|broj|numri|number|nummer)?\.?\s*:?\s*$)"
 )
 _THOUSANDS = re.compile(
     r"^[1-9]\d{0,2}(?:[.,' ]\d{3})+(?:\s?[-/]\s?[1-9]\d{0,2}(?:[.,' ]\d{3})+)?$"
@@ -217,7 +227,7 @@ def extract_phones(
 
 def _numbers_in(candidate: str, regions: tuple[str, ...]) -> list[tuple[str, tuple[int, int]]]:
     stripped = candidate.strip("() ")
-    if _DATE.match(stripped) or _THOUSANDS.match(stripped):
+    if _DATE.match(stripped) or _THOUSANDS.match(stripped) or _DAY_MONTH_RANGE.match(stripped):
         return []
     number = _parse(candidate, regions)
     if number:
@@ -243,6 +253,7 @@ def _parse(candidate: str, regions: tuple[str, ...]) -> str | None:
         if not (digits.startswith("3") and len(digits) in (9, 10)):
             return None
         regions = ("IT",)
+    fallback: str | None = None
     for region in (None,) if digits.startswith("+") else regions:
         try:
             parsed = phonenumbers.parse(digits, region)
@@ -250,9 +261,14 @@ def _parse(candidate: str, regions: tuple[str, ...]) -> str | None:
             continue
         if phonenumbers.is_valid_number(parsed):
             e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-            _KIND_CACHE[e164] = _KINDS.get(phonenumbers.number_type(parsed), "other")
-            return e164
-    return None
+            kind = _KINDS.get(phonenumbers.number_type(parsed), "other")
+            _KIND_CACHE[e164] = kind
+            if kind != "other":
+                return e164
+            # Valid but of no known type (shared-cost, personal …): a later region may read it
+            # as the ordinary mobile or landline it almost surely is.
+            fallback = fallback or e164
+    return fallback
 
 
 _KIND_CACHE: dict[str, str] = {}
@@ -276,7 +292,7 @@ def phone_kind(e164: str) -> str:
 
 
 # --- E-mails, web addresses and messenger handles --------------------------------------------
-_AT = r"(?:@|\s*[\[\(\{<]\s*(?:at|et|@|na|chiocciola|affe|klammeraffe)\s*[\]\)\}>]\s*|\s+(?:at|et)\s+)"
+_AT = r"(?:@|\s+@\s+|\s*[\[\(\{<]\s*(?:at|et|@|na|chiocciola|affe|klammeraffe)\s*[\]\)\}>]\s*|\s+(?:at|et)\s+)"
 _DOT = r"(?:\.|\s+\.\s+|\s*[\[\(\{<]\s*(?:dot|punkt|punto|tocka|točka|pika|\.)\s*[\]\)\}>]\s*|\s+(?:dot|punkt|punto|pika|tocka|točka)\s+)"
 _TLD = r"(?:co\.uk|[a-z]{2,24})"
 _EMAIL = re.compile(
@@ -284,8 +300,10 @@ _EMAIL = re.compile(
     re.IGNORECASE,
 )
 _URL = re.compile(
-    rf"(?:https?://[^\s<>\"']+|www\.[^\s<>\"']+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.{_TLD}/[^\s<>\"']*"
-    rf"|\b[a-z0-9][a-z0-9-]*\.(?:com|mk|net|org|de|al|rs|it|eu)\b)",
+    rf"(?:https?://[^\s<>\"']+|www\.[^\s<>\"']+"
+    # Bare domains start only where a name can start, which keeps "a.a.a.a…" linear.
+    rf"|(?<![\w.-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.{_TLD}/[^\s<>\"']*"
+    rf"|(?<![\w.-])[a-z0-9][a-z0-9-]*\.(?:com|mk|net|org|de|al|rs|it|eu)\b)",
     re.IGNORECASE,
 )
 _PLATFORM_URL = re.compile(
@@ -304,6 +322,12 @@ _PLATFORM_OF_WORD = ("telegram", "viber", "whatsapp", "instagram", "facebook", "
 _TRAILING = ".,;:!?)]}'\""
 
 
+_BARE_AT = re.compile(r"\s(?:at|et)\s", re.IGNORECASE)
+_SPELLED_DOT = re.compile(r"dot|punkt|punto|tocka|točka|pika|[\[\(\{<]\s*\.", re.IGNORECASE)
+_MAIL_HOST = re.compile(
+    r"(?:gmail|googlemail|yahoo|hotmail|outlook|live|icloud|gmx|web|libero|mail|yandex|aol|"
+    r"protonmail|proton|abv|t-online)(?:\.|$)"
+)
 _AT_HINT = re.compile(r"[\[\(\{<]\s*(?:at|et|@|na|chiocciola|affe|klammeraffe)\b|\s(?:at|et)\s")
 _PLATFORM_HINTS = (
     "t.me",
@@ -327,6 +351,10 @@ def extract_contacts(text: str) -> tuple[list[Email], list[Url], list[Handle]]:
         domain = re.sub(_DOT, ".", match.group(2), flags=re.IGNORECASE)
         if domain.lower().startswith("www."):
             continue  # "apply at www.example.com" is a web address
+        if _BARE_AT.search(match.group(0)) and not (
+            _SPELLED_DOT.search(match.group(0)) or _MAIL_HOST.match(domain.lower())
+        ):
+            continue  # "Jobs at Amazon.de" is a sentence, not an address
         value = f"{match.group(1)}@{domain}.{match.group(3)}".lower()
         emails.append(Email(value, Span(match.start(), match.end(), match.group(0))))
         email_spans.append(match.span())
@@ -342,8 +370,12 @@ def extract_contacts(text: str) -> tuple[list[Email], list[Url], list[Handle]]:
         raw = match.group(6).rstrip(_TRAILING)
         value = raw.lstrip("@").lower()
         if platform == "whatsapp":
-            digits = re.sub(r"\D", "", value)
-            value = "+" + digits if digits else value
+            link = _WHATSAPP_LINK.match(text, match.start())
+            digits = re.sub(r"\D", "", link.group(1)) if link else ""
+            if len(digits) < 8:
+                continue  # not a number: no handle (it would tie unrelated ads together)
+            value = "+" + digits
+            raw = text[match.start(6) : link.end()] if link else raw
         if platform == "facebook" and value in {"groups", "profile.php", "pages"}:
             continue
         end = match.start(6) + len(raw)

@@ -157,6 +157,7 @@ def home_country(
 
 
 _CODES = frozenset(INDICATOR_CODES)
+MIN_WORDS_FOR_ABSENCE = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +235,7 @@ def find_indicators(
     destination = destination or destination_country(text, language, matches=matches)
     reference = settings.reference_wages_eur.get(destination, settings.reference_wages_eur["MK"])
     for amount in entities.amounts:
-        if amount.period is None:
+        if amount.period is None or amount.cost:
             continue
         monthly = monthly_eur(
             amount.maximum or amount.value, amount.currency, amount.period, settings
@@ -248,7 +249,12 @@ def find_indicators(
         spans = [p.span for p in entities.phones] + [h.span for h in entities.handles]
         evidence.setdefault("PRIVATE_CHANNEL_ONLY", []).extend(spans)
         reasons["PRIVATE_CHANNEL_ONLY"] = "reachable only by mobile phone or messenger"
-    if "VAGUE_EMPLOYER" not in evidence and _no_identifiable_employer(text, entities):
+    # Absence is only telling in a real job ad: a few words say nothing about an employer.
+    if (
+        "VAGUE_EMPLOYER" not in evidence
+        and len(text.split()) >= MIN_WORDS_FOR_ABSENCE
+        and _no_identifiable_employer(text, entities)
+    ):
         evidence["VAGUE_EMPLOYER"] = []
         reasons["VAGUE_EMPLOYER"] = "no company name, registration, address or website"
     return [

@@ -225,6 +225,9 @@ class RiskModel:
         targets = self._targets(labels)
         features = self._features(folded_texts, indicator_sets)
         estimator = self._new_estimator(self.class_weight_)
+        # A small constant step: a fresh SGD schedule would start with large steps and undo
+        # what the model learned. Whether the update is kept is for the promotion gate.
+        estimator.set_params(learning_rate="constant", eta0=0.001)
         # Start from the current weights: scikit-learn keeps coef_ it finds on the estimator.
         estimator.coef_ = self.coef_.reshape(1, -1).copy()
         estimator.intercept_ = np.array([self.intercept_])

@@ -36,6 +36,8 @@ def parse_line(number: int, raw: bytes | int) -> Ad | RejectedLine | None:
         return RejectedLine(
             number, f"not UTF-8 (byte 0x{raw[error.start]:02x} at position {error.start})"
         )
+    if number == 1:
+        text = text.removeprefix("\ufeff")  # a byte-order mark is not part of the first line
     if not text.strip():
         return None
     try:
@@ -50,6 +52,10 @@ def parse_line(number: int, raw: bytes | int) -> Ad | RejectedLine | None:
     body = record.get("text")
     if not isinstance(body, str) or not body.strip():
         return RejectedLine(number, "missing or empty 'text'")
+    try:
+        body.encode("utf-8")
+    except UnicodeEncodeError:
+        return RejectedLine(number, "'text' holds an unpaired surrogate (\\ud800–\\udfff)")
     if len(body) > MAX_TEXT_CHARACTERS:
         return RejectedLine(number, f"'text' longer than {MAX_TEXT_CHARACTERS:,} characters")
     optional = {}
@@ -58,6 +64,8 @@ def parse_line(number: int, raw: bytes | int) -> Ad | RejectedLine | None:
         if value is not None and not isinstance(value, str):
             return RejectedLine(number, f"'{key}' must be a string")
         optional[key] = value
+    if optional["lang"]:
+        optional["lang"] = optional["lang"].strip().lower()
     return Ad(id=str(ad_id), text=body, **optional)
 
 

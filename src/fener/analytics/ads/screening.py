@@ -72,7 +72,8 @@ class Screener:
     """Screens ads with one model and one set of reference tables.
 
     >>> screener = Screener()
-    >>> result = screener.screen(Ad("1", "Девојки 18-25 за хостеси во Германија, 5000 евра месечно, без договор"))
+    >>> text = "Девојки 18-25 за хостеси во Германија, 5000 евра месечно, без договор, јавете се на вибер"
+    >>> result = screener.screen(Ad("1", text))
     >>> result.label, [i.code for i in result.analysis.indicators][:3]
     ('suspicious', ['HIGH_PAY', 'VAGUE_EMPLOYER', 'APPEARANCE_AGE_GENDER'])
     """

@@ -31,7 +31,8 @@ _DIGIT_OF = {
 _WORD = "|".join(sorted((re.escape(word) for word in _DIGIT_OF), key=len, reverse=True))
 _PLUS = r"(?:\bplus\b|\bплус\b|\bpiu\b)\s*"
 _TOKEN = rf"(?:\b(?:{_WORD})\b|\d+)"
-_RUN = re.compile(rf"(?:{_PLUS})?{_TOKEN}(?:[\s,.\-/]{{1,3}}{_TOKEN}){{2,}}")
+# A phone number has at most 15 digits: longer runs are cut, which also keeps this linear.
+_RUN = re.compile(rf"(?:{_PLUS})?{_TOKEN}(?:[\s,.\-/]{{1,3}}{_TOKEN}){{2,24}}")
 _WORD_IN_RUN = re.compile(rf"\b(?:{_WORD})\b")
 # Letters spaced out one by one: "z e r o", "s e d u m". Only joined when the result is a
 # number word or one of the e-mail words, so ordinary text is never glued together.
@@ -84,9 +85,7 @@ def _digits_in_run(match: re.Match[str]) -> str:
     run = re.sub(_PLUS, "+", text[len(kept) : len(text) - len(tail)])
     run = _WORD_IN_RUN.sub(lambda word: _DIGIT_OF[word.group(0)], run)
     # Separate digits that were words are glued together: "0 7 0" → "070".
-    glued = re.sub(
-        r"(?<=\d)[ ,.\-/]{1,3}(?=\d)", lambda m: "" if _single_digits(run) else m.group(0), run
-    )
+    glued = re.sub(r"(?<=\d)[ ,.\-/]{1,3}(?=\d)", "", run) if _single_digits(run) else run
     return kept + glued + tail
 
 

@@ -113,6 +113,7 @@ _DIGRAPHS = {
     "lj": "l",
     "nj": "n",
 }
+_COMBINING_MARK = re.compile("[\u0300-\u036f]+")
 _DIGRAPH_PATTERN = re.compile("dzh|" + "|".join(d for d in _DIGRAPHS if d != "dzh"))
 
 
@@ -130,6 +131,8 @@ def fold(aligned: AlignedText) -> AlignedText:
     else:  # a few characters (such as İ) grow when lower-cased: go one by one
         current = aligned.sub(re.compile(r"[\s\S]"), lambda m: m.group(0).lower()[:1])
         current = current.map_same_length(current.text.translate(_TRANSLATION))
+    if _COMBINING_MARK.search(current.text):  # stress marks on Cyrillic vowels ("Пла́та")
+        current = current.sub(_COMBINING_MARK, lambda match: "")
     return current.sub(_DIGRAPH_PATTERN, lambda match: _DIGRAPHS[match.group(0)])
 
 

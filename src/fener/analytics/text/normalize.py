@@ -30,6 +30,8 @@ for offset in range(1, 10):
     _ONE_TO_ONE[0x2780 + offset - 1] = str(offset)  # ➀ … ➈
     _ONE_TO_ONE[0x278A + offset - 1] = str(offset)  # ➊ … ➒
 _ONE_TO_ONE.update({0x24EA: "0", 0x24FF: "0", 0x2070: "0", 0x00B9: "1", 0x00B2: "2", 0x00B3: "3"})
+for offset in range(4, 10):
+    _ONE_TO_ONE[0x2070 + offset] = str(offset)  # superscript ⁴ … ⁹
 for code_point in (0x2018, 0x2019, 0x201A, 0x201B, 0x2032, 0x00B4, 0x0060):
     _ONE_TO_ONE[code_point] = "'"
 for code_point in (0x201C, 0x201D, 0x201E, 0x201F, 0x00AB, 0x00BB, 0x2033):

@@ -133,7 +133,11 @@ def latin_to_cyrillic(text: str, language: str = "mk") -> str:
 
     def replace(match: re.Match[str]) -> str:
         found = match.group(0)
-        cyrillic = table[found.lower()]
+        # Case-insensitive matching also catches letters whose lower case is not plain ASCII
+        # ("İ", "ſ"): those are kept as they are.
+        cyrillic = table.get(found.lower())
+        if cyrillic is None:
+            return found
         return cyrillic.upper() if found[0].isupper() else cyrillic
 
     return pattern.sub(replace, text)
