@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 from fener.core.models import User
 
@@ -17,3 +18,15 @@ def second_factor_verified(user: Any) -> bool:
     """Whether this request's user passed the second factor (django-otp sets ``is_verified``)."""
     check = getattr(user, "is_verified", None)
     return bool(check()) if callable(check) else False
+
+
+def set_language_cookie(response: HttpResponse, language: str) -> HttpResponse:
+    """Remember the interface language in the browser (as Django's language switcher does)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response

@@ -30,7 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fener.core.audit import audit_record
 from fener.core.forms import TokenForm
-from fener.core.http import AuthenticatedHttpRequest, second_factor_verified
+from fener.core.http import AuthenticatedHttpRequest, second_factor_verified, set_language_cookie
 from fener.core.middleware import SESSION_LOGIN_AT, SESSION_SEEN_AT
 from fener.core.services import authentication
 from fener.core.services.users import user_set_password_from_link
@@ -103,13 +103,7 @@ def _remember_language(response: HttpResponse, user: Any) -> HttpResponse:
     language = user.preferred_language
     if language:
         translation.activate(language)
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=True,
-            samesite="Lax",
-        )
+        set_language_cookie(response, language)
         if isinstance(response, HttpResponseRedirect):
             response["Location"] = _in_language(response["Location"], language)
     return response

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -17,7 +16,7 @@ from django_otp import user_has_device
 from knox.models import AuthToken
 
 from fener.core.forms import ApiTokenForm, LanguageForm, PasswordChangeForm, apply_service_errors
-from fener.core.http import AuthenticatedHttpRequest
+from fener.core.http import AuthenticatedHttpRequest, set_language_cookie
 from fener.core.services import authentication
 from fener.core.services.users import user_change_password, user_update
 
@@ -45,14 +44,7 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
             with translation.override(language):
                 messages.success(request, _("Your preferred language is saved."))
                 response = redirect(reverse("core:profile"))
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=True,
-                samesite="Lax",
-            )
-            return response
+            return set_language_cookie(response, language)
         return _profile_page(request, language_form=form)
     return _profile_page(request)
 
