@@ -117,7 +117,9 @@ def test_extraction_on_the_development_set_meets_the_target(kind):
     assert counts.f1 >= 0.95
 
 
-@pytest.mark.parametrize("text", ["İzmir TİCARET LTD", "raſt", "Пла́та", "\u200f070 123 456\u200e", ""])
+@pytest.mark.parametrize(
+    "text", ["İzmir TİCARET LTD", "raſt", "Пла́та", "\u200f070 123 456\u200e", ""]
+)
 def test_odd_unicode_never_breaks_the_analysis(text):
     analyse(text)
 

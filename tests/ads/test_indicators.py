@@ -103,8 +103,10 @@ def test_high_pay_evidence_is_the_amount():
 
 
 def test_private_channel_only_and_a_real_employer():
-    private = ("Бараме работници за сезонска работа во странство, добра плата и сместување. "
-               "Јавете се само на вибер 070 123 456")
+    private = (
+        "Бараме работници за сезонска работа во странство, добра плата и сместување. "
+        "Јавете се само на вибер 070 123 456"
+    )
     company = "Агро Сезона ДООЕЛ, ул. Македонија 1, тел. 02 3123 456, www.agrosezona.example.mk"
     assert {"PRIVATE_CHANNEL_ONLY", "VAGUE_EMPLOYER"} <= codes(private)
     assert not {"PRIVATE_CHANNEL_ONLY", "VAGUE_EMPLOYER"} & codes(company)
@@ -123,4 +125,6 @@ def test_a_clean_ad_raises_nothing():
 
 
 def test_rent_and_travel_costs_are_not_high_pay():
-    assert "HIGH_PAY" not in codes("Kirija 1000 evra mesečno, smeštaj 900 eur mesečno se odbija od plate")
+    assert "HIGH_PAY" not in codes(
+        "Kirija 1000 evra mesečno, smeštaj 900 eur mesečno se odbija od plate"
+    )
