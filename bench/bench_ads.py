@@ -191,7 +191,7 @@ def clustering(n_ads: int = 20_000) -> None:
         start = time.perf_counter()
         clusterer = TemplateClusterer(settings)
         for ad in ads:
-            clusterer.insert(ad.id, ad.text, keep_tokens=False)
+            clusterer.insert(ad.id, ad.text)
         fener_rate = n_ads / (time.perf_counter() - start)
         ours = pairwise_scores(families, [clusterer.assignments()[ad.id] for ad in ads])
         start = time.perf_counter()
@@ -210,12 +210,12 @@ def incremental(n_ads: int) -> None:
     clusterer = TemplateClusterer()
     start = time.perf_counter()
     for ad in ads[:-2000]:
-        clusterer.insert(ad.id, ad.text, keep_tokens=False)
+        clusterer.insert(ad.id, ad.text)
     build = time.perf_counter() - start
     timings = []
     for ad in probe:
         begin = time.perf_counter()
-        clusterer.insert(ad.id, ad.text, keep_tokens=False)
+        clusterer.insert(ad.id, ad.text)
         timings.append((time.perf_counter() - begin) * 1000)
     timings.sort()
     print(

@@ -29,7 +29,6 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash
 
-from fener.analytics.text.aligned import AlignedText
 from fener.analytics.text.fold import fold
 from fener.analytics.text.normalize import normalize
 
@@ -174,7 +173,6 @@ class TemplateClusterer:
     def __init__(self, settings: ClusterSettings | None = None) -> None:
         self.settings = settings or ClusterSettings()
         self.ids: list[str] = []
-        self.tokens: list[list[str]] = []
         self.cluster_of: list[int] = []  # index of the cluster for each ad
         self.clusters: list[Cluster] = []
         self._leader_hashes: dict[int, np.ndarray] = {}
@@ -183,14 +181,13 @@ class TemplateClusterer:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def insert(self, ad_id: str, text: str, keep_tokens: bool = True) -> str:
+    def insert(self, ad_id: str, text: str) -> str:
         """Add one ad; returns the id of the cluster it joins (or founds)."""
         tokens = tokens_of(text)
         hashes = shingle_hashes(tokens)
         keys = band_keys(signature(hashes, self.settings), self.settings)
         position = len(self.ids)
         self.ids.append(ad_id)
-        self.tokens.append(tokens if keep_tokens else [])
         best = self.best_leader(hashes, self._index.query(keys))
         if best is None:
             cluster = Cluster(id=f"c-{ad_id}", leader=position, members=[position])
@@ -218,19 +215,6 @@ class TemplateClusterer:
         return {
             ad_id: self.clusters[c].id for ad_id, c in zip(self.ids, self.cluster_of, strict=True)
         }
-
-    def templates(self, min_members: int = 2) -> list[Template]:
-        """A template for every cluster with at least ``min_members`` ads."""
-        return [
-            extract_template(
-                cluster.id,
-                [self.tokens[m] for m in cluster.members],
-                [self.ids[m] for m in cluster.members],
-                self.settings.template_share,
-            )
-            for cluster in self.clusters
-            if len(cluster.members) >= min_members
-        ]
 
 
 def extract_template(
@@ -331,7 +315,3 @@ def operations(
             else:
                 owner[contact] = cluster_id
     return {ad_id: "op-" + groups.find(cluster_id)[2:] for ad_id, cluster_id in cluster_of.items()}
-
-
-def aligned_tokens(text: str) -> AlignedText:  # pragma: no cover - kept for template display
-    return fold(normalize(text))

@@ -61,7 +61,7 @@ def cluster_ads(
     clusterer = TemplateClusterer(settings)
     contacts: dict[str, list[str]] = {}
     for ad in ads:
-        clusterer.insert(ad.id, ad.text, keep_tokens=False)
+        clusterer.insert(ad.id, ad.text)
         contacts[ad.id] = contact_keys(analyse(ad.text, ad.lang).entities)
     cluster_of = clusterer.assignments()
     operation_of = operations(cluster_of, contacts)
