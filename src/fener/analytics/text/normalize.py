@@ -57,7 +57,9 @@ for code_point in (
 _ONE_TO_ONE[0x2024] = "."
 _ONE_TO_ONE[0xFF0E] = "."
 _TRANSLATION = str.maketrans(_ONE_TO_ONE)
-_TRANSLATABLE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_ONE_TO_ONE)) + "]")
+_TRANSLATABLE = re.compile(
+    "[" + "".join(re.escape(chr(code)) for code in sorted(_ONE_TO_ONE)) + "]"
+)
 _NEEDS_WORK = re.compile(
     "[\u200b-\u200f\u2060\ufeff\u00ad\ufe0e\ufe0f\u20e3\uff01-\uff5e\U0001d400-\U0001d7ff"
     "\u0300-\u036f\U0001f51f]"
