@@ -194,7 +194,7 @@ def _implied_period(
 
 _DIGIT_RUN = re.compile(r"\d[\d.,' ]*")
 _LOOK_BACK = 24  # "od", "from", a currency word or sign may come before the number
-_AMOUNT_START = re.compile(rf"{_FROM_WORD}|{_CURRENCY.replace('?P<', '?P<s_')}")
+_FROM_START = re.compile(_FROM_WORD)
 _LOOK_AHEAD = 28  # "… до 1.600 евра": the currency may follow the range's second number
 
 
@@ -212,6 +212,8 @@ def _candidates(text: str) -> list[re.Match[str]]:
     currencies = [match.start() for match in _ANY_CURRENCY.finditer(text)]
     if not currencies:
         return found
+    # Every place an amount may start before its number: a currency or a "from" word.
+    openers = sorted(currencies + [match.start() for match in _FROM_START.finditer(text)])
     consumed = 0
     for number in _DIGIT_RUN.finditer(text):
         if number.start() < consumed:
@@ -223,8 +225,9 @@ def _candidates(text: str) -> list[re.Match[str]]:
         match = None
         # An amount starts at a "from" word, at a currency before the number, or at the number:
         # try the pattern anchored at those places only, earliest first.
-        starts = [m.start() for m in _AMOUNT_START.finditer(text, window_start, number.start())]
-        for start in [*starts, number.start()]:
+        low = bisect.bisect_left(openers, window_start)
+        high = bisect.bisect_left(openers, number.start())
+        for start in [*openers[low:high], number.start()]:
             attempt = _AMOUNT.match(text, start, number.end() + 60)
             if attempt is None:
                 continue

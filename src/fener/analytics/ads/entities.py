@@ -259,9 +259,12 @@ def _parse(candidate: str, regions: tuple[str, ...]) -> str | None:
             parsed = phonenumbers.parse(digits, region)
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_valid_number(parsed):
+        # number_type is UNKNOWN exactly when is_valid_number is False, and it is the costly
+        # part of both: ask once.
+        number_type = phonenumbers.number_type(parsed)
+        if number_type != phonenumbers.PhoneNumberType.UNKNOWN:
             e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-            kind = _KINDS.get(phonenumbers.number_type(parsed), "other")
+            kind = _KINDS.get(number_type, "other")
             _KIND_CACHE[e164] = kind
             if kind != "other":
                 return e164
@@ -322,6 +325,7 @@ _PLATFORM_OF_WORD = ("telegram", "viber", "whatsapp", "instagram", "facebook", "
 _TRAILING = ".,;:!?)]}'\""
 
 
+_DOTTED = re.compile(r"\w\.[A-Za-z]")  # every web address has a dot between name parts
 _BARE_AT = re.compile(r"\s(?:at|et)\s", re.IGNORECASE)
 _SPELLED_DOT = re.compile(r"dot|punkt|punto|tocka|točka|pika|[\[\(\{<]\s*\.", re.IGNORECASE)
 _MAIL_HOST = re.compile(
@@ -392,7 +396,8 @@ def extract_contacts(text: str) -> tuple[list[Email], list[Url], list[Handle]]:
         )
         platform_spans.append(match.span())
     urls = []
-    for match in _URL.finditer(text):
+    dotted = "://" in text or _DOTTED.search(text) is not None
+    for match in _URL.finditer(text) if dotted else ():
         if _inside(match.start(), email_spans) or _inside(match.start(), platform_spans):
             continue
         raw = match.group(0).rstrip(_TRAILING)
