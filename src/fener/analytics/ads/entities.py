@@ -122,23 +122,9 @@ LANGUAGE_REGIONS = {
     "it": ("IT", "CH"),
     "en": ("GB", "MK"),
 }
-FALLBACK_REGIONS = (
-    "MK",
-    "AL",
-    "XK",
-    "RS",
-    "DE",
-    "AT",
-    "CH",
-    "IT",
-    "GR",
-    "BG",
-    "HR",
-    "SI",
-    "GB",
-    "NL",
-    "TR",
-)
+# Where else a local number may be from (the language's and destination's countries come first).
+# Kept short: every region is one more parse for each number-like string that is not a phone.
+FALLBACK_REGIONS = ("MK", "AL", "XK", "RS", "DE", "AT", "CH", "IT")
 
 
 _SOUTH_SLAVIC = frozenset({"sr", "hr", "bs", "bg", "mk"})
@@ -202,7 +188,12 @@ def extract_phones(
     digitised = digits_from_words(folded) if hidden else folded
     found: list[Phone] = []
     taken: list[tuple[int, int]] = []
-    for link in (_WHATSAPP_LINK, _VIBER_LINK):
+    links = []
+    if "me" in digitised.text and ("wa" in digitised.text or "whatsapp" in digitised.text):
+        links.append(_WHATSAPP_LINK)
+    if "viber://" in digitised.text:
+        links.append(_VIBER_LINK)
+    for link in links:
         for match in link.finditer(digitised.text):
             number = _parse("+" + match.group(1), regions)
             if number:

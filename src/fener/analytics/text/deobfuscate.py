@@ -41,12 +41,18 @@ _JOINABLE = set(_DIGIT_OF) | {"at", "dot", "gmail", "yahoo", "hotmail", "outlook
 
 
 _DIGIT_WORDS = frozenset(_DIGIT_OF) | {"plus", "плус", "piu"}
+_EVERYDAY_WORDS = frozenset({"ne", "one", "due", "sei", "tre", "tri", "pet", "plus", "piu", "null"})
 _SPACED_HINT = re.compile(r"\b[a-z] [a-z] [a-z]\b")
 
 
 def may_hide_digits(words: list[str], folded_text: str) -> bool:
-    """Whether a text (given its folded words) has any number word or spaced-out letters."""
-    return not _DIGIT_WORDS.isdisjoint(words) or bool(_SPACED_HINT.search(folded_text))
+    """Whether a text (given its folded words) may spell digits out: an unambiguous number word,
+    three number words of any kind ("ne", "one", "tre" are everyday words too), or spaced-out
+    letters."""
+    found = [word for word in words if word in _DIGIT_WORDS]
+    if len(found) >= 3 or any(word not in _EVERYDAY_WORDS for word in found):
+        return True
+    return bool(_SPACED_HINT.search(folded_text))
 
 
 def digits_from_words(folded: AlignedText) -> AlignedText:
