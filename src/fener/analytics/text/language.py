@@ -93,17 +93,22 @@ def _best(detector: Any, text: str) -> tuple[str | None, float]:
 # statistical detector is not needed (it is the slowest step of screening).
 _MARKERS = {
     "sq": "dhe per ne në me te të nga pune punë eshte është jemi kerkojme kërkojmë rroga paga "
-    "shume shumë dite ditë muaj vetem vetëm ju juaj",
-    "en": "the and for with you we are our of to is will your this that have from",
-    "de": "und der die das für fur mit wir sie ist ein eine nicht auf bei ihre sind werden auch",
-    "it": "il la per con che di del della non sono siamo una lavoro anche alla nel gli",
+    "shume shumë dite ditë muaj vetem vetëm ju juaj se qe që nje një nuk ose tek",
+    "en": "the and for with you we are our of to is will your this that have from be as an "
+    "work job apply",
+    "de": "und der die das den dem des für fur mit wir sie ist ein eine einen nicht auf bei ihre "
+    "sind werden auch zu im oder als nach von sich wird arbeit stelle lohn unterkunft",
+    "it": "il la le lo gli per con che di del della dei delle non sono siamo una lavoro anche "
+    "alla nel nella ai al dal offriamo cerchiamo contratto",
     # Macedonian and Serbian: only words the other language does not use.
     "mk": "во со ќе ги го ние вие јавете бараме барам работници сместување искуство ден денари "
+    "работа договор години вработува вработување можност нашата нашиот кои "
     "vo so kje ke gi go nie vie javete barame baram rabotnici smestuvanje iskustvo "
-    "smeshtuvanje denari rabotata platata",
+    "smeshtuvanje denari rabotata platata rabota dogovor godini vrabotuva vrabotuvanje",
     "sr": "у је са ће који која које посао радник радници јавите потребни тражимо смештај "
-    "искуства динара u je sa ce će koji koja koje posao radnik radnici javite potrebni "
-    "tražimo trazimo smeštaj smestaj iskustva dinara nemačkoj nemackoj",
+    "искуства динара уговор године рад могућност где "
+    "u je sa ce će koji koja koje posao radnik radnici javite potrebni tražimo trazimo "
+    "smeštaj smestaj iskustva dinara nemačkoj nemackoj ugovor godine rad mogućnost gde",
 }
 _MARKER_LANGUAGE: dict[str, list[str]] = {}
 for _language, _words in _MARKERS.items():
