@@ -122,14 +122,12 @@ def cluster(input_path: Path, output: Path | None, engine: str) -> None:
                 seen.add(item.id)
                 good.append(item)
     if engine == "spark":
-        from fener.analytics.ads.analysis import analyse
-        from fener.analytics.engines.local import contact_keys, templates_from_assignment
+        from fener.analytics.engines.local import templates_from_assignment
         from fener.analytics.engines.spark import cluster_ads as spark_cluster
         from fener.analytics.engines.spark import spark_session
 
         spark = spark_session(_spark_master())
-        contacts = {ad.id: contact_keys(analyse(ad.text, ad.lang).entities) for ad in good}
-        rows = spark_cluster(spark, [(ad.id, ad.text) for ad in good], contacts)
+        rows = spark_cluster(spark, [(ad.id, ad.text, ad.lang) for ad in good])
         spark.stop()
         templates = templates_from_assignment(good, {r["id"]: r["cluster_id"] for r in rows})
     else:

@@ -68,14 +68,6 @@ def test_spark_clustering_equals_in_process_clustering(spark):
     synthetic = generate_families(600, mean_family_size=6, seed=3)
     ads = [Ad(ad.id, ad.text, ad.lang) for ad in synthetic]
     expected, _ = local.cluster_ads(ads)
-    contacts = {
-        ad.id: local.contact_keys(
-            __import__("fener.analytics.ads.analysis", fromlist=["analyse"])
-            .analyse(ad.text, ad.lang)
-            .entities
-        )
-        for ad in ads
-    }
-    found = spark_cluster(spark, [(ad.id, ad.text) for ad in ads], contacts)
+    found = spark_cluster(spark, [(ad.id, ad.text, ad.lang) for ad in ads])
     assert found == expected
     assert len({row["cluster_id"] for row in found}) < len(ads) / 2

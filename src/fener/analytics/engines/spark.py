@@ -109,16 +109,24 @@ def _signature_partition(settings: ClusterSettings) -> Any:
     def run(frames: Iterator[Any]) -> Iterator[Any]:
         import pandas as pd
 
+        from fener.analytics.ads.analysis import analyse
         from fener.analytics.ads.clustering import band_keys, shingle_hashes, signature, tokens_of
+        from fener.analytics.engines.local import contact_keys
 
         for frame in frames:
-            hashes_column, keys_column = [], []
-            for text in frame["text"]:
+            hashes_column, keys_column, contacts_column = [], [], []
+            for text, language in zip(frame["text"], frame["lang"], strict=True):
                 hashes = shingle_hashes(tokens_of(text))
                 hashes_column.append([int(h) for h in hashes])
                 keys_column.append(band_keys(signature(hashes, settings), settings))
+                contacts_column.append(contact_keys(analyse(text, language).entities))
             yield pd.DataFrame(
-                {"position": frame["position"], "hashes": hashes_column, "keys": keys_column}
+                {
+                    "position": frame["position"],
+                    "hashes": hashes_column,
+                    "keys": keys_column,
+                    "contacts": contacts_column,
+                }
             )
 
     return run
@@ -144,19 +152,21 @@ def _verify_partition(settings: ClusterSettings) -> Any:
 
 def cluster_ads(
     spark: Any,
-    ads: list[tuple[str, str]],
-    contacts: dict[str, list[str]],
+    ads: list[tuple[str, str, str | None]],
     settings: ClusterSettings | None = None,
 ) -> list[dict[str, str]]:
-    """Cluster ``(id, text)`` pairs (in order) on Spark; same rows as the in-process engine."""
+    """Cluster ``(id, text, language hint)`` triples (in order) on Spark; the same rows as the
+    in-process engine. Signatures, band keys and contacts are computed on the executors."""
     from pyspark.sql import functions as F
 
     settings = settings or ClusterSettings()
     frame = spark.createDataFrame(
-        [(position, text) for position, (_, text) in enumerate(ads)], "position long, text string"
+        [(position, text, language) for position, (_, text, language) in enumerate(ads)],
+        "position long, text string, lang string",
     )
     signed = frame.mapInPandas(
-        _signature_partition(settings), "position long, hashes array<long>, keys array<long>"
+        _signature_partition(settings),
+        "position long, hashes array<long>, keys array<long>, contacts array<string>",
     ).cache()
     bands = signed.select("position", F.explode("keys").alias("key"))
     pairs = (
@@ -173,8 +183,12 @@ def cluster_ads(
     verified = with_hashes.mapInPandas(
         _verify_partition(settings), "a long, b long, similarity double"
     ).collect()
+    ids = [ad_id for ad_id, _, _ in ads]
+    contacts = {
+        ids[int(row["position"])]: list(row["contacts"])
+        for row in signed.select("position", "contacts").collect()
+    }
     signed.unpersist()
-    ids = [ad_id for ad_id, _ in ads]
     cluster_of = assign_from_pairs(
         ids, [(int(r["a"]), int(r["b"]), float(r["similarity"])) for r in verified]
     )
