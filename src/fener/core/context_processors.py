@@ -3,9 +3,8 @@
 from typing import Any
 
 from django.http import HttpRequest
-from django_otp import user_has_device
 
-from fener.core.http import second_factor_verified
+from fener.core.http import needs_second_factor, second_factor_verified
 from fener.core.modules import modules_for
 
 
@@ -14,7 +13,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_ready": False, "nav_modules": [], "nav_admin_modules": []}
-    ready = second_factor_verified(user) or not (user_has_device(user) or user.requires_two_factor)
+    ready = second_factor_verified(user) or not needs_second_factor(user)
     modules = modules_for(user) if ready else []
     return {
         "nav_ready": ready,

@@ -30,3 +30,15 @@ def set_language_cookie(response: HttpResponse, language: str) -> HttpResponse:
         samesite="Lax",
     )
     return response
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Whether this account must pass a second factor: it has an authenticator, or one of its
+    roles requires it. Remembered on the user object, which lives for one request."""
+    cached = getattr(user, "_fener_needs_second_factor", None)
+    if cached is None:
+        from django_otp import user_has_device
+
+        cached = bool(user_has_device(user) or user.requires_two_factor)
+        user._fener_needs_second_factor = cached
+    return bool(cached)

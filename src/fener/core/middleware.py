@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from fener.core.http import second_factor_verified
+from fener.core.http import needs_second_factor, second_factor_verified
 from fener.core.request_context import request_context
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -113,8 +113,8 @@ class TwoFactorEnforcementMiddleware:
         if user.is_authenticated and not second_factor_verified(user):
             from django_otp import user_has_device
 
-            has_device = user_has_device(user)
-            if has_device or user.requires_two_factor:
+            if needs_second_factor(user):
+                has_device = user_has_device(user)
                 target = "core:two_factor_verify" if has_device else "core:two_factor_setup"
                 if not self._exempt(request):
                     if request.path.startswith("/api/"):
