@@ -212,3 +212,18 @@ def test_institution_cannot_be_placed_under_itself(admin_user):
         institution_update(actor=admin_user, institution=ministry, parent=ministry)
     ministry.refresh_from_db()
     assert ministry.parent is None
+
+
+def test_the_roles_migration_grants_what_the_code_declares():
+    """Migration 0002 copies the default grants; the two must not drift apart."""
+    import importlib
+
+    from fener.core.permissions import DEFAULT_ROLE_PERMISSIONS, DEFAULT_TWO_FACTOR_ROLES
+
+    migration = importlib.import_module("fener.core.migrations.0002_default_roles")
+    assert {code: sorted(grants) for code, (_, grants, _) in migration.ROLES.items()} == {
+        code: sorted(grants) for code, grants in DEFAULT_ROLE_PERMISSIONS.items()
+    }
+    assert {
+        code for code, (_, _, two) in migration.ROLES.items() if two
+    } == DEFAULT_TWO_FACTOR_ROLES

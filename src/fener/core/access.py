@@ -82,11 +82,6 @@ def has_permission(user: Any, code: str) -> bool:
     return is_active_user(user) and code in user.permission_codes()
 
 
-def require_permission(user: Any, code: str) -> None:
-    if not has_permission(user, code):
-        raise AccessDenied(code)
-
-
 def allowed(user: Any, action: str, target: models.Model | type[models.Model]) -> bool:
     """Whether ``user`` may perform ``action`` on ``target`` (an object or a model class)."""
     if not is_active_user(user):

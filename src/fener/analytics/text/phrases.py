@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from fener.analytics.text.aligned import AlignedText
 from fener.analytics.text.fold import fold_plain
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -130,13 +129,3 @@ class PhraseMatcher:
         if last == 0 and phrase.open_ending and not words[index].startswith(phrase.words[0]):
             return None
         return index + last
-
-    def find_aligned(
-        self, folded: AlignedText, original: str, tokens: Tokens | None = None
-    ) -> list[tuple[str, int, int, str]]:
-        """Matches as (label, start, end, text) in the original text."""
-        result = []
-        for match in self.find(folded.text, tokens):
-            start, end = folded.original_span(match.start, match.end)
-            result.append((match.label, start, end, original[start:end]))
-        return result

@@ -121,7 +121,3 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
             "purpose",
             "request_id",
         ]
-
-
-def validated_changes(serializer: serializers.Serializer[Any]) -> dict[str, Any]:
-    return dict(serializer.validated_data)

@@ -14,7 +14,7 @@ from fener.core.access import allowed, require
 from fener.core.forms import RoleForm, apply_service_errors
 from fener.core.http import AuthenticatedHttpRequest
 from fener.core.models import Role
-from fener.core.permissions import PERMISSIONS
+from fener.core.permissions import PERMISSIONS, permission_label
 from fener.core.services.roles import role_update
 
 
@@ -25,7 +25,7 @@ def role_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = [
         {
             "role": role,
-            "permissions": [str(PERMISSIONS.get(code, code)) for code in role.permissions],
+            "permissions": [permission_label(code) for code in role.permissions],
             "holders": role.users.filter(is_active=True).count(),
         }
         for role in sorted(roles, key=lambda role: role.label)
