@@ -198,10 +198,11 @@ _FROM_START = re.compile(_FROM_WORD)
 _LOOK_AHEAD = 28  # "… до 1.600 евра": the currency may follow the range's second number
 
 
-# A cheap superset of the currency words, to skip numbers with no money near them.
+# A cheap superset of the currency words, to skip numbers with no money near them. Grouped by
+# first letter, so that the scan rejects most positions after one character.
 _ANY_CURRENCY = re.compile(
-    r"[€$£₺]|eur|evr|euro|den|mkd|lek|din|rsd|chf|\bcf\b|fr\.|fran|pound|paund|sterl|dolar|dollar|"
-    r"funt|bam|konvert|lira|usd|gbp|(?<=\d)e\b"
+    r"[€$£₺]|e(?:ur|vr|(?<=\de)\b)|d(?:en|in|olar|ollar)|mkd|lek|lira|rsd|c(?:hf|(?<!\wc)f\b)"
+    r"|f(?:r\.|ran|unt)|p(?:ound|aund)|sterl|bam|konvert|usd|gbp"
 )
 
 
@@ -212,8 +213,6 @@ def _candidates(text: str) -> list[re.Match[str]]:
     currencies = [match.start() for match in _ANY_CURRENCY.finditer(text)]
     if not currencies:
         return found
-    # Every place an amount may start before its number: a currency or a "from" word.
-    openers = sorted(currencies + [match.start() for match in _FROM_START.finditer(text)])
     consumed = 0
     for number in _DIGIT_RUN.finditer(text):
         if number.start() < consumed:
@@ -225,9 +224,14 @@ def _candidates(text: str) -> list[re.Match[str]]:
         match = None
         # An amount starts at a "from" word, at a currency before the number, or at the number:
         # try the pattern anchored at those places only, earliest first.
-        low = bisect.bisect_left(openers, window_start)
-        high = bisect.bisect_left(openers, number.start())
-        for start in [*openers[low:high], number.start()]:
+        before = bisect.bisect_left(currencies, number.start())
+        openers = sorted(
+            [
+                *currencies[nearest:before],
+                *(m.start() for m in _FROM_START.finditer(text, window_start, number.start())),
+            ]
+        )
+        for start in [*openers, number.start()]:
             attempt = _AMOUNT.match(text, start, number.end() + 60)
             if attempt is None:
                 continue

@@ -316,14 +316,61 @@ _PLATFORM_OF_WORD = ("telegram", "viber", "whatsapp", "instagram", "facebook", "
 _TRAILING = ".,;:!?)]}'\""
 
 
-_DOTTED = re.compile(r"\w\.[A-Za-z]")  # every web address has a dot between name parts
+# Where a web address may be: a dot between name parts, or "://". Addresses never contain
+# spaces, quotes or angle brackets, so the costly patterns run only over the run of such
+# characters around each of these places.
+_ADDRESS_MARK = re.compile(r"\w\.[A-Za-z]|://")
+_ADDRESS_TAIL = re.compile(r"[^\s<>\"']*")
+_ADDRESS_STOP = frozenset(" \t\n\r\f\v<>\"'")
+
+
+def _address_chunks(text: str) -> list[tuple[int, int]]:
+    chunks: list[tuple[int, int]] = []
+    previous_end = 0
+    for mark in _ADDRESS_MARK.finditer(text):
+        if mark.start() < previous_end:
+            continue
+        start = mark.start()
+        while (
+            start > previous_end
+            and text[start - 1] not in _ADDRESS_STOP
+            and not text[start - 1].isspace()
+        ):
+            start -= 1
+        previous_end = _ADDRESS_TAIL.match(text, mark.start()).end()
+        chunks.append((start, previous_end))
+    return chunks
+
+
 _BARE_AT = re.compile(r"\s(?:at|et)\s", re.IGNORECASE)
 _SPELLED_DOT = re.compile(r"dot|punkt|punto|tocka|točka|pika|[\[\(\{<]\s*\.", re.IGNORECASE)
 _MAIL_HOST = re.compile(
     r"(?:gmail|googlemail|yahoo|hotmail|outlook|live|icloud|gmx|web|libero|mail|yandex|aol|"
     r"protonmail|proton|abv|t-online)(?:\.|$)"
 )
-_AT_HINT = re.compile(r"[\[\(\{<]\s*(?:at|et|@|na|chiocciola|affe|klammeraffe)\b|\s(?:at|et)\s")
+_AT_HINT = re.compile(
+    r"@|[\[\(\{<]\s*(?:at|et|na|chiocciola|affe|klammeraffe)\b|\s(?:at|et)\s", re.IGNORECASE
+)
+_LOCAL_PART_REACH = 80  # a local part has at most 64 characters, and "[at]" may be spaced
+_DOMAIN_REACH = 300  # a domain has at most 255
+_NON_SPACE = re.compile(r"\S*")
+
+
+def _email_matches(text: str) -> list[re.Match[str]]:
+    """:data:`_EMAIL` matches, looked for only around an "@" or a spelled "at": the pattern is
+    costly, and every address holds one of them within the reaches above."""
+    windows: list[list[int]] = []
+    for anchor in _AT_HINT.finditer(text):
+        start = max(0, anchor.start() - _LOCAL_PART_REACH)
+        end = min(len(text), anchor.end() + _DOMAIN_REACH)
+        end = _NON_SPACE.match(text, end).end()  # never cut a word at the window's end
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    return [match for start, end in windows for match in _EMAIL.finditer(text, start, end)]
+
+
 _PLATFORM_HINTS = (
     "t.me",
     "telegram.me",
@@ -342,7 +389,7 @@ def extract_contacts(text: str) -> tuple[list[Email], list[Url], list[Handle]]:
     email_spans: list[tuple[int, int]] = []
     lowered = text.lower()
     has_at = "@" in text
-    for match in _EMAIL.finditer(text) if has_at or _AT_HINT.search(lowered) else ():
+    for match in _email_matches(text):
         domain = re.sub(_DOT, ".", match.group(2), flags=re.IGNORECASE)
         if domain.lower().startswith("www."):
             continue  # "apply at www.example.com" is a web address
@@ -355,8 +402,16 @@ def extract_contacts(text: str) -> tuple[list[Email], list[Url], list[Handle]]:
         email_spans.append(match.span())
     handles = []
     platform_spans: list[tuple[int, int]] = []
+    # Web addresses (and platform links) never contain spaces: the costly patterns run only
+    # over the runs of non-space characters that have a dot between name parts or a "://".
+    chunks = _address_chunks(text)
     platform_hint = any(hint in lowered for hint in _PLATFORM_HINTS)
-    for match in _PLATFORM_URL.finditer(text) if platform_hint else ():
+    platform_matches = (
+        [m for start, end in chunks for m in _PLATFORM_URL.finditer(text, start, end)]
+        if platform_hint
+        else []
+    )
+    for match in platform_matches:
         platform = next(
             name
             for name, group in zip(_PLATFORM_OF_GROUP, match.groups()[:5], strict=True)
@@ -387,8 +442,7 @@ def extract_contacts(text: str) -> tuple[list[Email], list[Url], list[Handle]]:
         )
         platform_spans.append(match.span())
     urls = []
-    dotted = "://" in text or _DOTTED.search(text) is not None
-    for match in _URL.finditer(text) if dotted else ():
+    for match in (m for start, end in chunks for m in _URL.finditer(text, start, end)):
         if _inside(match.start(), email_spans) or _inside(match.start(), platform_spans):
             continue
         raw = match.group(0).rstrip(_TRAILING)

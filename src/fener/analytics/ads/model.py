@@ -175,7 +175,13 @@ class RiskModel:
         ngram_lists: Sequence[Sequence[str]] | None = None,
     ) -> sp.csr_matrix:
         ngram_lists = ngram_lists or [_FEATURES.ngrams(text) for text in folded_texts]
-        text_part = _FEATURES.matrix_from_indices(_FEATURES.indices(ngram_lists))
+        return self._features_from_indices(indicator_sets, _FEATURES.indices(ngram_lists))
+
+    @staticmethod
+    def _features_from_indices(
+        indicator_sets: Sequence[Sequence[str]], index_lists: Sequence[np.ndarray]
+    ) -> sp.csr_matrix:
+        text_part = _FEATURES.matrix_from_indices(index_lists)
         return sp.hstack(
             [_indicator_matrix(indicator_sets), text_part], format="csr", dtype=np.float64
         )
@@ -270,10 +276,26 @@ class RiskModel:
         ngram_lists: Sequence[Sequence[str]] | None = None,
     ) -> np.ndarray:
         """Calibrated probability of ``suspicious`` for each ad."""
+        return self._probabilities(self._features(folded_texts, indicator_sets, ngram_lists))
+
+    def _probabilities(self, features: sp.csr_matrix) -> np.ndarray:
         slope, offset = self.platt_
-        features = self._features(folded_texts, indicator_sets, ngram_lists)
         scores = np.asarray(features @ self.coef_ + self.intercept_).ravel()
         return 1.0 / (1.0 + np.exp(-(slope * scores + offset)))
+
+    def score_many(
+        self,
+        folded_texts: Sequence[str],
+        indicator_sets: Sequence[Sequence[str]],
+        explain: int = 5,
+    ) -> tuple[np.ndarray, list[list[tuple[str, float]]]]:
+        """Probabilities and explanations for a batch, hashing every n-gram once."""
+        ngram_lists = [_FEATURES.ngrams(text) for text in folded_texts]
+        index_lists = _FEATURES.indices(ngram_lists)
+        probabilities = self._probabilities(
+            self._features_from_indices(indicator_sets, index_lists)
+        )
+        return probabilities, self._explain(ngram_lists, index_lists, explain)
 
     def indicator_weights(self) -> dict[str, float]:
         """The learned weight (log-odds contribution) of each indicator."""
@@ -311,9 +333,19 @@ class RiskModel:
         if limit <= 0:
             return [[] for _ in folded_texts]
         ngram_lists = ngram_lists or [_FEATURES.ngrams(text) for text in folded_texts]
+        return self._explain(ngram_lists, _FEATURES.indices(ngram_lists), limit)
+
+    def _explain(
+        self,
+        ngram_lists: Sequence[Sequence[str]],
+        index_lists: Sequence[np.ndarray],
+        limit: int,
+    ) -> list[list[tuple[str, float]]]:
+        if limit <= 0:
+            return [[] for _ in ngram_lists]
         offset = len(INDICATOR_CODES)
         explanations = []
-        for ngrams, indices in zip(ngram_lists, _FEATURES.indices(ngram_lists), strict=True):
+        for ngrams, indices in zip(ngram_lists, index_lists, strict=True):
             weights = self.coef_[offset + indices]
             chosen: dict[str, float] = {}
             for position in np.argsort(-weights):

@@ -10,7 +10,7 @@ from typing import Any
 
 from fener.analytics.ads.analysis import Analysis, analyse
 from fener.analytics.ads.indicators import IndicatorSettings
-from fener.analytics.ads.model import RiskModel, ngram_features
+from fener.analytics.ads.model import RiskModel
 
 BATCH_SIZE = 256
 
@@ -106,9 +106,7 @@ class Screener:
         analyses = [analyse(ad.text, ad.lang, self.settings) for ad in ads]
         codes = [[indicator.code for indicator in analysis.indicators] for analysis in analyses]
         texts = [analysis.folded.text for analysis in analyses]
-        ngram_lists = [ngram_features().ngrams(text) for text in texts]
-        probabilities = self.model.predict_proba(texts, codes, ngram_lists)
-        explanations = self.model.top_ngrams_many(texts, self.explain, ngram_lists)
+        probabilities, explanations = self.model.score_many(texts, codes, self.explain)
         weights = self.model.indicator_weights()
         results = []
         for ad, analysis, probability, top_ngrams in zip(

@@ -96,7 +96,11 @@ _SINGLE = {
     "ß": "s",
     "ý": "y",
 }
-_TRANSLATION = str.maketrans(_SINGLE)
+# A list indexed by code point: str.translate looks a list up far faster than a dict (code
+# points past its end raise IndexError, which translate reads as "leave unchanged").
+_TRANSLATION: list[str] = [chr(code) for code in range(0x2000)]
+for _letter, _base in _SINGLE.items():
+    _TRANSLATION[ord(_letter)] = _base
 # Ad-hoc digraphs for the sounds above (Macedonian typed in Latin letters, Albanian, Serbian).
 _DIGRAPHS = {
     "dzh": "z",

@@ -20,8 +20,23 @@ LANGUAGES = ("mk", "sq", "sr", "en", "de", "it", "bg", "hr", "bs", "tr")
 # Enough for a confident guess (measured on the dev set); keeps long ads as fast as short ones.
 SAMPLE_CHARACTERS = 250
 
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
-_LATIN = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+# UTF-8 lead bytes of Cyrillic (U+0400–U+04FF) and of Latin letters beyond ASCII
+# (U+00C0–U+024F, U+1E00–U+1EFF).
+_CYRILLIC_LEADS = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")
+_LATIN_LEADS = (
+    b"\xc3",
+    b"\xc4",
+    b"\xc5",
+    b"\xc6",
+    b"\xc7",
+    b"\xc8",
+    b"\xc9",
+    b"\xe1\xb8",
+    b"\xe1\xb9",
+    b"\xe1\xba",
+    b"\xe1\xbb",
+)
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _MACEDONIAN_LETTERS = re.compile("[ѓќѕЃЌЅ]")
 _SERBIAN_LETTERS = re.compile("[ђћЂЋ]")
 _BULGARIAN_LETTERS = re.compile("[ъщьюяйЪЩЬЮЯЙ]")
@@ -49,8 +64,12 @@ def detect_script(text: str) -> str:
     >>> detect_script("Барам работници"), detect_script("Barame rabotnici"), detect_script("070")
     ('Cyrl', 'Latn', 'Zyyy')
     """
-    cyrillic = len(_CYRILLIC.findall(text))
-    latin = len(_LATIN.findall(text))
+    # Counted on the UTF-8 bytes, where every letter of a block starts with known lead bytes
+    # (lead bytes never occur inside another character): far faster than a pattern.
+    data = text.encode("utf-8", "surrogatepass")
+    cyrillic = sum(map(data.count, _CYRILLIC_LEADS))
+    latin = len(data) - len(data.translate(None, _ASCII_LETTERS))
+    latin += sum(map(data.count, _LATIN_LEADS))
     if cyrillic == latin == 0:
         return "Zyyy"
     return "Cyrl" if cyrillic > latin else "Latn"
@@ -93,22 +112,34 @@ def _best(detector: Any, text: str) -> tuple[str | None, float]:
 # statistical detector is not needed (it is the slowest step of screening).
 _MARKERS = {
     "sq": "dhe per ne në me te të nga pune punë eshte është jemi kerkojme kërkojmë rroga paga "
-    "shume shumë dite ditë muaj vetem vetëm ju juaj se qe që nje një nuk ose tek",
+    "shume shumë dite ditë muaj vetem vetëm ju juaj se qe që nje një nuk ose tek kerkohen kërkohen "
+    "kerkohet kërkohet punes punës punetore punëtorë punetor punëtor jane janë kemi keni duhet "
+    "pervoje përvojë eksperience sigurim akomodim ushqim muaji jave javë mund ofrojme ofrojmë "
+    "kushte vitet vjec vjeç",
     "en": "the and for with you we are our of to is will your this that have from be as an "
-    "work job apply",
+    "work job apply hires hiring hours week month year salary experience company contract "
+    "required must who only paid pay full time part under new team good free call now",
     "de": "und der die das den dem des für fur mit wir sie ist ein eine einen nicht auf bei ihre "
-    "sind werden auch zu im oder als nach von sich wird arbeit stelle lohn unterkunft",
+    "sind werden auch zu im oder als nach von sich wird arbeit stelle lohn unterkunft gesucht "
+    "sucht suchen aus zum zur am ab bis nur keine kein stunde stunden monat woche brutto uns "
+    "unser unsere jetzt sofort arbeiten mitarbeiter wohnung erfahrung",
     "it": "il la le lo gli per con che di del della dei delle non sono siamo una lavoro anche "
-    "alla nel nella ai al dal offriamo cerchiamo contratto",
+    "alla nel nella ai al dal offriamo cerchiamo contratto cerca cercasi mese settimana giorno "
+    "esperienza senza anni azienda alloggio vitto presso tempo pieno orario retribuzione "
+    "stipendio titolare",
     # Macedonian and Serbian: only words the other language does not use.
     "mk": "во со ќе ги го ние вие јавете бараме барам работници сместување искуство ден денари "
     "работа договор години вработува вработување можност нашата нашиот кои "
     "vo so kje ke gi go nie vie javete barame baram rabotnici smestuvanje iskustvo "
-    "smeshtuvanje denari rabotata platata rabota dogovor godini vrabotuva vrabotuvanje",
+    "smeshtuvanje denari rabotata platata rabota dogovor godini vrabotuva vrabotuvanje "
+    "germanija avstrija mnogu zemja zemji deka shto koi pomoshni pomosni gradilishta "
+    "gradilista sme ste",
     "sr": "у је са ће који која које посао радник радници јавите потребни тражимо смештај "
     "искуства динара уговор године рад могућност где "
     "u je sa ce će koji koja koje posao radnik radnici javite potrebni tražimo trazimo "
-    "smeštaj smestaj iskustva dinara nemačkoj nemackoj ugovor godine rad mogućnost gde",
+    "smeštaj smestaj iskustva dinara nemačkoj nemackoj ugovor godine rad mogućnost gde "
+    "su dan sat sati nemačka nemacka austrija mnogo zaposljava zapošljava konobare konobari "
+    "kuvare kuvari radno radnika posla radu",
 }
 _MARKER_LANGUAGE: dict[str, list[str]] = {}
 for _language, _words in _MARKERS.items():
@@ -131,7 +162,7 @@ def _quick_guess(sample: str) -> str | None:
     ranked = sorted(counts.items(), key=lambda item: item[1], reverse=True)
     best, hits = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
-    if hits < 4 or hits < 3 * runner_up:
+    if hits < 3 or hits < 2.5 * runner_up:
         return None
     return best
 
@@ -164,7 +195,7 @@ def detect_language(text: str) -> LanguageGuess:
         language, confidence = _best(detectors["cyrillic"], sample)
         return LanguageGuess(language, script, confidence)
     quick = _quick_guess(sample)
-    if quick is not None:
+    if quick is not None and not (quick == "sr" and _IJEKAVIAN.search(sample)):
         return LanguageGuess(quick, script, 0.9)
     language, confidence = _best(detectors["latin"], sample)
     if language not in _SOUTH_SLAVIC_LATIN and confidence >= 0.5:

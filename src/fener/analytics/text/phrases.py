@@ -23,14 +23,12 @@ Tokens = tuple[list[str], list[int], list[int]]
 
 def tokenize(folded_text: str) -> Tokens:
     """Words and punctuation of ``folded_text`` with their start and end offsets."""
-    words: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for match in TOKEN.finditer(folded_text):
-        words.append(match.group(0))
-        starts.append(match.start())
-        ends.append(match.end())
-    return words, starts, ends
+    matches = list(TOKEN.finditer(folded_text))  # read with C methods, not a Python loop
+    return (
+        list(map(re.Match.group, matches)),
+        list(map(re.Match.start, matches)),
+        list(map(re.Match.end, matches)),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +65,10 @@ class PhraseMatcher:
         self._by_stem: dict[str, list[tuple[str, list[_Phrase]]]] = defaultdict(list)
         for prefix, prefixed in self._prefix.items():
             self._by_stem[prefix[:MIN_PREFIX]].append((prefix, prefixed))
+        # Words that can start a match: most words of an ad start none, and a set intersection
+        # (in C) finds the few that may before any Python-level work.
+        self._starters = frozenset(self._exact) | {first for first, _ in self._pairs}
+        self._stems = frozenset(self._by_stem)
 
     def _add(self, label: str, entry: str) -> None:
         words = [fold_plain(part) for part in entry.split("*")]
@@ -97,18 +99,23 @@ class PhraseMatcher:
         words, starts, ends = tokens or tokenize(folded_text)
         found: list[PhraseMatch] = []
         last = len(words) - 1
+        starters = self._starters.intersection(words)
+        stems = self._stems.intersection([word[:MIN_PREFIX] for word in words])
+        if not starters and not stems:
+            return found
         for index, word in enumerate(words):
-            candidates = self._exact.get(word, [])
-            if index < last:
-                pair = self._pairs.get((word, words[index + 1]))
-                if pair:
-                    candidates = [*candidates, *pair]
-            for phrase in candidates:
-                end = self._match_rest(phrase, words, index)
-                if end is not None:
-                    found.append(PhraseMatch(phrase.label, starts[index], ends[end]))
-            if len(word) >= MIN_PREFIX:
-                for prefix, entries in self._by_stem.get(word[:MIN_PREFIX], ()):
+            if word in starters:
+                candidates = self._exact.get(word, [])
+                if index < last:
+                    pair = self._pairs.get((word, words[index + 1]))
+                    if pair:
+                        candidates = [*candidates, *pair]
+                for phrase in candidates:
+                    end = self._match_rest(phrase, words, index)
+                    if end is not None:
+                        found.append(PhraseMatch(phrase.label, starts[index], ends[end]))
+            if word[:MIN_PREFIX] in stems and len(word) >= MIN_PREFIX:
+                for prefix, entries in self._by_stem[word[:MIN_PREFIX]]:
                     if word.startswith(prefix):
                         for phrase in entries:
                             found.append(PhraseMatch(phrase.label, starts[index], ends[index]))
