@@ -99,3 +99,15 @@ def test_a_candidate_is_promoted_only_if_not_worse(data):
     assert not refused.promote
     assert "worse" in refused.reason
     assert promotion_decision(good, good, *held_out).promote
+
+
+def test_features_equal_scikit_learns_hashing_vectorizer(data):
+    """The fast featuriser must give exactly HashingVectorizer's matrix (the model's contract)."""
+    from fener.analytics.ads.model import _vectorizer, ngram_features
+
+    (texts, _, _), _ = data
+    texts = [*texts, "", "!!! ..", "a b", "ž_1 x2 — word's end", "один   два\nтри"]
+    features = ngram_features()
+    ours = features.matrix_from_indices(features.indices([features.ngrams(t) for t in texts]))
+    expected = _vectorizer().transform(texts)
+    assert (abs(ours - expected) > 1e-6).nnz == 0

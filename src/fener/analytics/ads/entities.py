@@ -232,11 +232,14 @@ def _numbers_in(candidate: str, regions: tuple[str, ...]) -> list[tuple[str, tup
     return []
 
 
+_NOT_DIGIT_OR_PLUS = re.compile(r"[^\d+]")
+
+
 def _parse(candidate: str, regions: tuple[str, ...]) -> str | None:
-    digits = re.sub(r"[^\d+]", "", candidate)
+    digits = _NOT_DIGIT_OR_PLUS.sub("", candidate)
     if digits.startswith("00"):
         digits = "+" + digits[2:]
-    if len(re.sub(r"\D", "", digits)) < 8:
+    if len(digits) - digits.count("+") < 8:
         return None
     if not digits.startswith(("+", "0")):
         # Without a country code, numbers in the region's national formats start with 0; the

@@ -14,6 +14,7 @@ nothing executable is ever read from a model file.
 from __future__ import annotations
 
 import itertools
+import re
 import json
 import math
 from collections.abc import Sequence
@@ -68,6 +69,9 @@ except ImportError:  # pragma: no cover - a future scikit-learn may move it
     _hash_in_order = None
 
 
+_WORD = re.compile(r"\w+")
+
+
 class NgramFeatures:
     """scikit-learn's ``HashingVectorizer`` (words and word pairs, l2 norm), computed so that the
     hashed index of every n-gram stays known: one vectorised ``FeatureHasher`` call for a
@@ -76,13 +80,15 @@ class NgramFeatures:
     """
 
     def __init__(self) -> None:
-        self._analyzer = _vectorizer().build_analyzer()
         self._hasher = FeatureHasher(
             n_features=N_FEATURES, input_type="string", alternate_sign=False, dtype=np.float32
         )
 
     def ngrams(self, text: str) -> list[str]:
-        return list(self._analyzer(text))
+        """The analyser's words and word pairs, in its order (its token pattern ``\\b\\w+\\b``
+        finds exactly the runs of ``\\w+``, and it lower-cases nothing)."""
+        words = _WORD.findall(text)
+        return [*words, *map(" ".join, zip(words, words[1:]))]
 
     def indices(self, ngram_lists: Sequence[Sequence[str]]) -> list[np.ndarray]:
         """The hashed index of every n-gram, list by list, in n-gram order."""

@@ -49,8 +49,10 @@ def may_hide_digits(words: list[str], folded_text: str) -> bool:
     """Whether a text (given its folded words) may spell digits out: an unambiguous number word,
     three number words of any kind ("ne", "one", "tre" are everyday words too), or spaced-out
     letters."""
-    found = [word for word in words if word in _DIGIT_WORDS]
-    if len(found) >= 3 or any(word not in _EVERYDAY_WORDS for word in found):
+    found = _DIGIT_WORDS.intersection(words)  # in C: most ads have none
+    if found and (
+        not found <= _EVERYDAY_WORDS or sum(map(words.count, found)) >= 3
+    ):
         return True
     return bool(_SPACED_HINT.search(folded_text))
 

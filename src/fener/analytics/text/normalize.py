@@ -56,7 +56,17 @@ for code_point in (
     _ONE_TO_ONE[code_point] = " "
 _ONE_TO_ONE[0x2024] = "."
 _ONE_TO_ONE[0xFF0E] = "."
-_TRANSLATION = str.maketrans(_ONE_TO_ONE)
+# str.translate reads a list indexed by code point much faster than a dict; code points past
+# its end raise IndexError, which translate reads as "unchanged". The two mapped code points
+# beyond it (ideographic space, full-width full stop) are replaced separately.
+_TABLE_END = 0x2800
+_TRANSLATION: list[int | str] = list(range(_TABLE_END))
+_BEYOND_TABLE: dict[str, str] = {}
+for _code, _replacement in _ONE_TO_ONE.items():
+    if _code < _TABLE_END:
+        _TRANSLATION[_code] = _replacement
+    else:
+        _BEYOND_TABLE[chr(_code)] = _replacement
 _TRANSLATABLE = re.compile(
     "[" + "".join(re.escape(chr(code)) for code in sorted(_ONE_TO_ONE)) + "]"
 )
@@ -77,7 +87,12 @@ def normalize(text: str) -> AlignedText:
     'Barame - plata'
     """
     # str.translate walks every character; most ads have nothing it would change.
-    translated = text.translate(_TRANSLATION) if _TRANSLATABLE.search(text) else text
+    translated = text
+    if _TRANSLATABLE.search(text):
+        translated = text.translate(_TRANSLATION)
+        for character, replacement in _BEYOND_TABLE.items():
+            if character in translated:
+                translated = translated.replace(character, replacement)
     aligned = AlignedText.of(text).map_same_length(translated)
     if not _NEEDS_WORK.search(aligned.text):
         return aligned
