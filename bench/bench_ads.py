@@ -25,7 +25,7 @@ from fener.analytics.ads.clustering import (
 )
 from fener.analytics.ads.devset import Counts, entity_keys, load_devset, split_devset
 from fener.analytics.ads.indicators import INDICATOR_CODES
-from fener.analytics.ads.screening import Ad, Screener, default_model
+from fener.analytics.ads.screening import Ad, Screener, default_model, prepare_batch_process
 from fener.analytics.ads.synthetic import generate_families, pairwise_scores
 from fener.analytics.ads.training import features_of
 
@@ -134,7 +134,7 @@ def screening_speed() -> None:
     batch = [Ad(f"{n}", ads[n % len(ads)]["text"]) for n in range(3000)]
     mean_length = statistics.mean(len(ad.text) for ad in batch)
     screener = Screener()
-    list(screener.screen_many(batch[:50]))  # load the detector and the model first
+    prepare_batch_process(screener)  # as the command-line and Spark engines do
     start = time.perf_counter()
     results = list(screener.screen_many(batch))
     elapsed = time.perf_counter() - start

@@ -247,9 +247,18 @@ def _candidates(text: str) -> list[re.Match[str]]:
     return found
 
 
+# Group numbers of the currency groups, in the order they decide: the currency right after
+# the first number, after the range, after the second number, before the first number.
+_CURRENCY_GROUPS = [
+    (_AMOUNT.groupindex[prefix + code] - 1, code)
+    for prefix in ("m_", "a_", "c_", "b_")
+    for code in _CURRENCY_WORDS
+]
+
+
 def _currency_of(match: re.Match[str]) -> str | None:
-    for prefix in ("m_", "a_", "c_", "b_"):
-        for code in _CURRENCY_WORDS:
-            if match.group(prefix + code):
-                return code
+    groups = match.groups()  # one C call, then plain tuple look-ups
+    for index, code in _CURRENCY_GROUPS:
+        if groups[index]:
+            return code
     return None

@@ -14,9 +14,9 @@ nothing executable is ever read from a model file.
 from __future__ import annotations
 
 import itertools
-import re
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -88,7 +88,7 @@ class NgramFeatures:
         """The analyser's words and word pairs, in its order (its token pattern ``\\b\\w+\\b``
         finds exactly the runs of ``\\w+``, and it lower-cases nothing)."""
         words = _WORD.findall(text)
-        return [*words, *map(" ".join, zip(words, words[1:]))]
+        return [*words, *map(" ".join, itertools.pairwise(words))]
 
     def indices(self, ngram_lists: Sequence[Sequence[str]]) -> list[np.ndarray]:
         """The hashed index of every n-gram, list by list, in n-gram order."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -66,6 +67,27 @@ def default_model() -> RiskModel:
     resource = resources.files("fener.analytics.ads").joinpath("data", "risk_model.npz")
     with resources.as_file(resource) as path:
         return RiskModel.load(path)
+
+
+_PREPARED = False
+
+
+def prepare_batch_process(screener: Screener) -> None:
+    """Make a process that screens many ads ready for the long run (once per process).
+
+    Loads the language detector and the model by screening one ad, then moves every object
+    loaded so far into the garbage collector's permanent generation (``gc.freeze``): the
+    detector, lexicons and model are never garbage, and without this every full collection
+    walks them again (measured at about 4 % of screening time). Called by the command-line
+    and Spark engines, never by the web application.
+    """
+    global _PREPARED
+    if _PREPARED:
+        return
+    screener.screen(Ad("warm-up", "Barame rabotnici za Germanija, plata 1500 evra mesecno"))
+    gc.collect()
+    gc.freeze()
+    _PREPARED = True
 
 
 class Screener:

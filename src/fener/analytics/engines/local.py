@@ -14,7 +14,7 @@ from fener.analytics.ads.clustering import (
 )
 from fener.analytics.ads.entities import Entities
 from fener.analytics.ads.records import RejectedLine, parse_line
-from fener.analytics.ads.screening import Ad, Screener
+from fener.analytics.ads.screening import Ad, Screener, prepare_batch_process
 
 
 def screen_lines(
@@ -22,6 +22,7 @@ def screen_lines(
 ) -> Iterator[dict[str, Any] | RejectedLine]:
     """Screen every good line; refused lines come back as :class:`RejectedLine`, in order."""
     screener = screener or Screener()
+    prepare_batch_process(screener)
     pending: list[Ad] = []
     for number, raw in lines:
         parsed = parse_line(number, raw)

@@ -69,9 +69,10 @@ def _screen_partition(frames: Iterator[Any]) -> Iterator[Any]:
     import pandas as pd
 
     from fener.analytics.ads.records import RejectedLine, parse_line
-    from fener.analytics.ads.screening import Screener
+    from fener.analytics.ads.screening import Screener, prepare_batch_process
 
     screener = Screener()
+    prepare_batch_process(screener)
     for frame in frames:
         lines: list[int] = []
         results: list[str | None] = []
