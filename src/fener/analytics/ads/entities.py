@@ -340,7 +340,8 @@ def _address_chunks(text: str) -> list[tuple[int, int]]:
             and not text[start - 1].isspace()
         ):
             start -= 1
-        previous_end = _ADDRESS_TAIL.match(text, mark.start()).end()
+        tail = _ADDRESS_TAIL.match(text, mark.start())  # always matches (it may be empty)
+        previous_end = tail.end() if tail else mark.end()
         chunks.append((start, previous_end))
     return chunks
 
@@ -366,7 +367,8 @@ def _email_matches(text: str) -> list[re.Match[str]]:
     for anchor in _AT_HINT.finditer(text):
         start = max(0, anchor.start() - _LOCAL_PART_REACH)
         end = min(len(text), anchor.end() + _DOMAIN_REACH)
-        end = _NON_SPACE.match(text, end).end()  # never cut a word at the window's end
+        rest = _NON_SPACE.match(text, end)  # never cut a word at the window's end
+        end = rest.end() if rest else end
         if windows and start <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], end)
         else:
