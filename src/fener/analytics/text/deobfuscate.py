@@ -40,21 +40,50 @@ _SPACED = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
 _JOINABLE = set(_DIGIT_OF) | {"at", "dot", "gmail", "yahoo", "hotmail", "outlook"}
 
 
-_DIGIT_WORDS = frozenset(_DIGIT_OF) | {"plus", "плус", "piu"}
-_EVERYDAY_WORDS = frozenset({"ne", "one", "due", "sei", "tre", "tri", "pet", "plus", "piu", "null"})
+_NUMBER_WORDS_FOLDED = frozenset(_DIGIT_OF)
 # Three single letters with single spaces; written to start with the space (a literal, which
 # the regular-expression engine scans for fast) and to check the letter before it afterwards.
 _SPACED_HINT = re.compile(r" [a-z] [a-z]\b(?<=\b[a-z] [a-z] [a-z])")
+_RUN_REACH = 4  # tokens from one number to the next in a run: up to 3 separators between
 
 
 def may_hide_digits(words: list[str], folded_text: str) -> bool:
-    """Whether a text (given its folded words) may spell digits out: an unambiguous number word,
-    three number words of any kind ("ne", "one", "tre" are everyday words too), or spaced-out
-    letters."""
-    found = _DIGIT_WORDS.intersection(words)  # in C: most ads have none
-    if found and (not found <= _EVERYDAY_WORDS or sum(map(words.count, found)) >= 3):
+    """Whether a text (given its folded words, punctuation included) may spell digits out:
+    spaced-out letters, or at least three numbers in a row (words or digits, a few separators
+    apart) of which one is a number word. Whenever :func:`digits_from_words` can change a
+    number, this is true; it is false for the everyday words among number words (Albanian
+    "në", "in", folds like "një", "one") when no number stands near them."""
+    if _SPACED_HINT.search(folded_text):
         return True
-    return bool(_SPACED_HINT.search(folded_text))
+    for word in _NUMBER_WORDS_FOLDED.intersection(words):  # in C: most ads have none
+        index = -1
+        while True:
+            try:
+                index = words.index(word, index + 1)
+            except ValueError:
+                break
+            if _in_run(words, index):
+                return True
+    return False
+
+
+def _in_run(words: list[str], index: int) -> bool:
+    """Whether the number word at ``index`` is one of three or more numbers in a row."""
+    low = max(0, index - 2 * _RUN_REACH)
+    window = words[low : index + 2 * _RUN_REACH + 1]
+    positions = [
+        position
+        for position, word in enumerate(window)
+        if word in _NUMBER_WORDS_FOLDED or word[0].isdigit() or word[-1].isdigit()
+    ]
+    chain_start = 0
+    for end in range(1, len(positions) + 1):
+        if end == len(positions) or positions[end] - positions[end - 1] > _RUN_REACH:
+            chain = positions[chain_start:end]
+            if len(chain) >= 3 and chain[0] <= index - low <= chain[-1]:
+                return True
+            chain_start = end
+    return False
 
 
 def digits_from_words(folded: AlignedText) -> AlignedText:
