@@ -392,7 +392,6 @@ def extract_contacts(text: str) -> tuple[list[Email], list[Url], list[Handle]]:
     """E-mails, web addresses and messenger handles in a normalised ``text``."""
     emails = []
     email_spans: list[tuple[int, int]] = []
-    lowered = text.lower()
     has_at = "@" in text
     for match in _email_matches(text):
         domain = re.sub(_DOT, ".", match.group(2), flags=re.IGNORECASE)
@@ -410,7 +409,8 @@ def extract_contacts(text: str) -> tuple[list[Email], list[Url], list[Handle]]:
     # Web addresses (and platform links) never contain spaces: the costly patterns run only
     # over the runs of non-space characters that have a dot between name parts or a "://".
     chunks = _address_chunks(text)
-    platform_hint = any(hint in lowered for hint in _PLATFORM_HINTS)
+    addresses = " ".join(text[start:end] for start, end in chunks).lower()
+    platform_hint = any(hint in addresses for hint in _PLATFORM_HINTS)
     platform_matches = (
         [m for start, end in chunks for m in _PLATFORM_URL.finditer(text, start, end)]
         if platform_hint

@@ -100,7 +100,7 @@ class NgramFeatures:
                 else np.zeros(0, np.int64)
             )
         else:
-            pairs = ([(ngram, 1) for ngram in ngrams] for ngrams in ngram_lists)
+            pairs = (zip(ngrams, itertools.repeat(1)) for ngrams in ngram_lists)
             hashed, _, _ = _hash_in_order(pairs, N_FEATURES, np.float32, False, 0)
             hashed = np.asarray(hashed, dtype=np.int64)
         bounds = np.cumsum([0, *(len(ngrams) for ngrams in ngram_lists)])

@@ -145,6 +145,9 @@ class _Builder:
         """Append the alignment of the source's characters ``start:end``."""
         if end <= start:
             return
+        if self.source.pieces is None:  # still one-to-one with the original
+            self.add(end - start, start, end, one_to_one=True)
+            return
         pieces = self.source_pieces
         index = bisect.bisect_right(self.source_begins, start) - 1
         while index < len(pieces) and pieces[index][0] < end:

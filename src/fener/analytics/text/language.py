@@ -133,13 +133,15 @@ _MARKERS = {
     "vo so kje ke gi go nie vie javete barame baram rabotnici smestuvanje iskustvo "
     "smeshtuvanje denari rabotata platata rabota dogovor godini vrabotuva vrabotuvanje "
     "germanija avstrija mnogu zemja zemji deka shto koi pomoshni pomosni gradilishta "
-    "gradilista sme ste",
+    "gradilista sme ste германија австрија многу земја земји дека што помошни градилишта "
+    "сме сте објавува огласот клиниката",
     "sr": "у је са ће који која које посао радник радници јавите потребни тражимо смештај "
     "искуства динара уговор године рад могућност где "
     "u je sa ce će koji koja koje posao radnik radnici javite potrebni tražimo trazimo "
     "smeštaj smestaj iskustva dinara nemačkoj nemackoj ugovor godine rad mogućnost gde "
     "su dan sat sati nemačka nemacka austrija mnogo zaposljava zapošljava konobare konobari "
-    "kuvare kuvari radno radnika posla radu",
+    "kuvare kuvari radno radnika posla radu су дан сат сати немачка немачкој аустрија много "
+    "запошљава запошљавање конобаре конобари куваре кувари радно радника посла раду",
 }
 _MARKER_LANGUAGE: dict[str, list[str]] = {}
 for _language, _words in _MARKERS.items():
@@ -154,8 +156,9 @@ def _quick_guess(sample: str) -> str | None:
     if _ALBANIAN_LETTERS.search(sample):
         return "sq"
     counts: dict[str, int] = {}
-    for word in _WORDS.findall(sample.lower())[:80]:
-        for language in _MARKER_LANGUAGE.get(word, ()):
+    words = _WORDS.findall(sample.lower())[:80]
+    for word in filter(_MARKER_LANGUAGE.__contains__, words):  # the filter runs in C
+        for language in _MARKER_LANGUAGE[word]:
             counts[language] = counts.get(language, 0) + 1
     if not counts:
         return None

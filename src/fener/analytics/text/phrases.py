@@ -8,6 +8,7 @@ the cost grows with the length of the text, not with the size of the lexicon.
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ from fener.analytics.text.fold import fold_plain
 TOKEN = re.compile(r"\w+|[^\w\s]")
 _SPLIT = re.compile(r"(\w+|[^\w\s])")
 MIN_PREFIX = 3
+_STEM = operator.itemgetter(slice(MIN_PREFIX))  # a word's first three characters, in C
 
 
 Tokens = tuple[list[str], list[int], list[int]]
@@ -101,26 +103,30 @@ class PhraseMatcher:
         words, starts, ends = tokens or tokenize(folded_text)
         found: list[PhraseMatch] = []
         last = len(words) - 1
-        starters = self._starters.intersection(words)
-        stems = self._stems.intersection([word[:MIN_PREFIX] for word in words])
-        if not starters and not stems:
-            return found
-        for index, word in enumerate(words):
-            if word in starters:
-                candidates = self._exact.get(word, [])
-                if index < last:
-                    pair = self._pairs.get((word, words[index + 1]))
-                    if pair:
-                        candidates = [*candidates, *pair]
-                for phrase in candidates:
-                    end = self._match_rest(phrase, words, index)
-                    if end is not None:
-                        found.append(PhraseMatch(phrase.label, starts[index], ends[end]))
-            if word[:MIN_PREFIX] in stems and len(word) >= MIN_PREFIX:
-                for prefix, entries in self._by_stem[word[:MIN_PREFIX]]:
-                    if word.startswith(prefix):
-                        for phrase in entries:
-                            found.append(PhraseMatch(phrase.label, starts[index], ends[index]))
+        # The positions of words that may start a match, found with C-level map and compress
+        # (a Python loop over every word of every ad costs more than all the matching).
+        prefixes = list(map(_STEM, words))
+        positions = sorted(
+            {
+                *itertools.compress(range(len(words)), map(self._starters.__contains__, words)),
+                *itertools.compress(range(len(words)), map(self._stems.__contains__, prefixes)),
+            }
+        )
+        for index in positions:
+            word = words[index]
+            candidates = self._exact.get(word, [])
+            if index < last:
+                pair = self._pairs.get((word, words[index + 1]))
+                if pair:
+                    candidates = [*candidates, *pair]
+            for phrase in candidates:
+                end = self._match_rest(phrase, words, index)
+                if end is not None:
+                    found.append(PhraseMatch(phrase.label, starts[index], ends[end]))
+            for prefix, entries in self._by_stem.get(prefixes[index], ()):
+                if word.startswith(prefix):
+                    for phrase in entries:
+                        found.append(PhraseMatch(phrase.label, starts[index], ends[index]))
         return found
 
     @staticmethod
