@@ -90,6 +90,10 @@ _PERIOD_BEFORE = re.compile(
 )
 
 
+_DECIMAL_PART = re.compile(r"[.,](\d{1,2})$")
+_SENTENCE_BREAK = re.compile(r"[.;!?()]\s|[;!?()]")
+
+
 def parse_number(text: str) -> float:
     """A number as people write prices: ``1.500`` and ``1,500`` are 1500, ``11,50`` is 11.5.
 
@@ -97,11 +101,11 @@ def parse_number(text: str) -> float:
     (1500.0, 11.5, 4500.0, 1500.0)
     """
     cleaned = text.replace("'", "").replace(" ", "")
-    decimal_part = re.search(r"[.,](\d{1,2})$", cleaned)
+    decimal_part = _DECIMAL_PART.search(cleaned)
     if decimal_part:
-        integer = re.sub(r"[.,]", "", cleaned[: decimal_part.start()])
+        integer = cleaned[: decimal_part.start()].replace(".", "").replace(",", "")
         return float(f"{integer or 0}.{decimal_part.group(1)}")
-    return float(re.sub(r"[.,]", "", cleaned))
+    return float(cleaned.replace(".", "").replace(",", ""))
 
 
 def extract_amounts(folded: AlignedText, original: str) -> list[Amount]:
@@ -192,7 +196,7 @@ def _implied_period(
         and match.start() - previous_end <= 50
     ):
         between = text[previous_end : match.start()]
-        if not re.search(r"[.;!?()]\s|[;!?()]", between):
+        if not _SENTENCE_BREAK.search(between):
             return previous.period
     return None
 
@@ -203,10 +207,11 @@ _FROM_START = re.compile(_FROM_WORD)
 _LOOK_AHEAD = 28  # "… до 1.600 евра": the currency may follow the range's second number
 
 
-# A cheap superset of the currency words, to skip numbers with no money near them. Grouped by
-# first letter, so that the scan rejects most positions after one character.
+# A cheap superset of the currency words, to skip numbers with no money near them. Every
+# alternative starts with a literal character, so the engine skips, in C, every position whose
+# character starts none of them.
 _ANY_CURRENCY = re.compile(
-    r"[€$£₺]|e(?:ur|vr|(?<=\de)\b)|d(?:en|in|olar|ollar)|mkd|lek|lira|rsd|c(?:hf|(?<!\wc)f\b)"
+    r"€|\$|£|₺|e(?:ur|vr|(?<=\de)\b)|d(?:en|in|olar|ollar)|mkd|lek|lira|rsd|c(?:hf|(?<!\wc)f\b)"
     r"|f(?:r\.|ran|unt)|p(?:ound|aund)|sterl|bam|konvert|usd|gbp"
 )
 

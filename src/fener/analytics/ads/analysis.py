@@ -10,7 +10,11 @@ from dataclasses import dataclass
 
 from fener.analytics.ads.amounts import extract_amounts
 from fener.analytics.ads.entities import (
+    Email,
     Entities,
+    Handle,
+    Span,
+    Url,
     extract_contacts,
     extract_phones,
     phone_regions,
@@ -89,14 +93,15 @@ def analyse(
 
 def _map_spans_to_original(entities: Entities, normalised: AlignedText, text: str) -> None:
     """Contacts are read from the normalised text; report their spans in the original."""
-    from dataclasses import replace
-
-    from fener.analytics.ads.entities import Span
+    if normalised.pieces is None and normalised.text == text:
+        return  # normalisation changed nothing: the spans are already the original's
 
     def mapped(span: Span) -> Span:
         start, end = normalised.original_span(span.start, span.end)
         return Span(start, end, text[start:end])
 
-    entities.emails = [replace(item, span=mapped(item.span)) for item in entities.emails]
-    entities.urls = [replace(item, span=mapped(item.span)) for item in entities.urls]
-    entities.handles = [replace(item, span=mapped(item.span)) for item in entities.handles]
+    entities.emails = [Email(item.value, mapped(item.span)) for item in entities.emails]
+    entities.urls = [Url(item.value, mapped(item.span)) for item in entities.urls]
+    entities.handles = [
+        Handle(item.platform, item.value, mapped(item.span)) for item in entities.handles
+    ]

@@ -216,6 +216,9 @@ def extract_phones(
     return found
 
 
+_GAP = re.compile(r"[ \t\-/.()]+")
+
+
 def _numbers_in(candidate: str, regions: tuple[str, ...]) -> list[tuple[str, tuple[int, int]]]:
     stripped = candidate.strip("() ")
     if _DATE.match(stripped) or _THOUSANDS.match(stripped) or _DAY_MONTH_RANGE.match(stripped):
@@ -224,7 +227,7 @@ def _numbers_in(candidate: str, regions: tuple[str, ...]) -> list[tuple[str, tup
     if number:
         return [(number, (0, len(candidate)))]
     # Two numbers written one after the other ("070 123 456 / 071 234 567"): split at a gap.
-    for gap in re.finditer(r"[ \t\-/.()]+", candidate):
+    for gap in _GAP.finditer(candidate):
         left, right = candidate[: gap.start()], candidate[gap.end() :]
         first, second = _parse(left, regions), _parse(right, regions)
         if first and second:
@@ -356,7 +359,9 @@ _AT_HINT = re.compile(
     r"@|[\[\(\{<]\s*(?:at|et|na|chiocciola|affe|klammeraffe)\b|\s(?:at|et)\s", re.IGNORECASE
 )
 _LOCAL_PART_REACH = 80  # a local part has at most 64 characters, and "[at]" may be spaced
-_DOMAIN_REACH = 300  # a domain has at most 255
+# A domain written without spaces is taken whole (the window grows to the end of the word);
+# this is how far one spelled out with spaces ("gmail dot com") may reach.
+_DOMAIN_REACH = 80
 _NON_SPACE = re.compile(r"\S*")
 
 
