@@ -143,7 +143,9 @@ def screening_speed() -> None:
     print(
         f"\n### Screening speed (one core, {len(batch)} ads of {mean_length:.0f} characters on average)\n"
     )
-    print("| ads/s (median of 5 runs) | slowest and fastest run | peak memory (MB) |\n|---|---|---|")
+    print(
+        "| ads/s (median of 5 runs) | slowest and fastest run | peak memory (MB) |\n|---|---|---|"
+    )
     print(
         f"| {statistics.median(rates):,.0f} | {min(rates):,.0f} – {max(rates):,.0f} "
         f"| {peak_memory_mb():,.0f} |"

@@ -151,7 +151,10 @@ def phone_regions(
     return tuple(dict.fromkeys(ordered))
 
 
-_PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d(?:[ \t\-/.()]{0,3}\d){6,15}(?!\d)")
+# The look-ahead first lets the engine reject most positions on their first character.
+_PHONE_CANDIDATE = re.compile(
+    r"(?=[+(\d])(?<![\w+])(?:\+|00)?\(?\d(?:[ \t\-/.()]{0,3}\d){6,15}(?!\d)"
+)
 # Day.month ranges of seasonal work ("01.06-30.09", "02.06.–03.09.") are dates, not phones.
 _DAY_MONTH_RANGE = re.compile(r"^\d{1,2}\.\d{1,2}\.?\s?[-/]\s?\d{1,2}\.\d{1,2}\.?(?:\d{2,4})?$")
 _DATE = re.compile(
@@ -325,7 +328,8 @@ _TRAILING = ".,;:!?)]}'\""
 # Where a web address may be: a dot between name parts, or "://". Addresses never contain
 # spaces, quotes or angle brackets, so the costly patterns run only over the run of such
 # characters around each of these places.
-_ADDRESS_MARK = re.compile(r"\w\.[A-Za-z]|://")
+# Written to start with "." or ":" (literals the engine scans for in C).
+_ADDRESS_MARK = re.compile(r"\.(?<=\w\.)(?=[A-Za-z])|://")
 _ADDRESS_TAIL = re.compile(r"[^\s<>\"']*")
 _ADDRESS_STOP = frozenset(" \t\n\r\f\v<>\"'")
 
@@ -355,9 +359,10 @@ _MAIL_HOST = re.compile(
     r"(?:gmail|googlemail|yahoo|hotmail|outlook|live|icloud|gmx|web|libero|mail|yandex|aol|"
     r"protonmail|proton|abv|t-online)(?:\.|$)"
 )
-_AT_HINT = re.compile(
-    r"@|[\[\(\{<]\s*(?:at|et|na|chiocciola|affe|klammeraffe)\b|\s(?:at|et)\s", re.IGNORECASE
-)
+# Spelled-out "at" signs; each pattern starts with a character class, which the engine scans
+# for in C ("@" itself is found with str.find).
+_BRACKETED_AT = re.compile(r"[\[\(\{<]\s*(?:at|et|na|chiocciola|affe|klammeraffe)\b", re.IGNORECASE)
+_SPACED_AT = re.compile(r"\s(?:at|et)\s", re.IGNORECASE)
 _LOCAL_PART_REACH = 80  # a local part has at most 64 characters, and "[at]" may be spaced
 # A domain written without spaces is taken whole (the window grows to the end of the word);
 # this is how far one spelled out with spaces ("gmail dot com") may reach.
@@ -369,9 +374,15 @@ def _email_matches(text: str) -> list[re.Match[str]]:
     """:data:`_EMAIL` matches, looked for only around an "@" or a spelled "at": the pattern is
     costly, and every address holds one of them within the reaches above."""
     windows: list[list[int]] = []
-    for anchor in _AT_HINT.finditer(text):
-        start = max(0, anchor.start() - _LOCAL_PART_REACH)
-        end = min(len(text), anchor.end() + _DOMAIN_REACH)
+    anchors = [match.span() for match in _BRACKETED_AT.finditer(text)]
+    anchors += [match.span() for match in _SPACED_AT.finditer(text)]
+    position = text.find("@")
+    while position != -1:
+        anchors.append((position, position + 1))
+        position = text.find("@", position + 1)
+    for anchor_start, anchor_end in sorted(anchors):
+        start = max(0, anchor_start - _LOCAL_PART_REACH)
+        end = min(len(text), anchor_end + _DOMAIN_REACH)
         rest = _NON_SPACE.match(text, end)  # never cut a word at the window's end
         end = rest.end() if rest else end
         if windows and start <= windows[-1][1]:
