@@ -131,3 +131,22 @@ def test_a_line_with_an_unpaired_surrogate_is_refused_not_fatal(tmp_path):
     assert result.returncode == 3
     assert "line 4: 'text' holds an unpaired surrogate" in result.stderr
     assert len(result.stdout.splitlines()) == 3
+
+
+def test_one_text_limit_refused_with_a_reason_never_cut(tmp_path):
+    from fener.analytics.ads.analysis import MAX_TEXT_CHARACTERS
+
+    filler = "Работа во Скопје, добри услови. " * (MAX_TEXT_CHARACTERS // 32)
+    near_limit = filler[: MAX_TEXT_CHARACTERS - 40] + " Viber 070 123 456, без договор."
+    too_long = filler + "x" * 100
+    assert len(near_limit) <= MAX_TEXT_CHARACTERS < len(too_long)
+    lines = [{"id": "near", "text": near_limit}, {"id": "long", "text": too_long}]
+    extra = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines).encode() + b"\n"
+    source = write_input(tmp_path / "in.jsonl", extra)
+    result = run("screen", str(source), cwd=tmp_path)
+    assert result.returncode == 3
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["id"] for row in rows] == ["1", "2", "3", "near"]
+    # Evidence at the very end of a long text is found: nothing is cut.
+    assert rows[3]["entities"]["phones"] == ["+38970123456"]
+    assert f"line 5: 'text' longer than {MAX_TEXT_CHARACTERS:,} characters" in result.stderr

@@ -128,3 +128,11 @@ def test_rent_and_travel_costs_are_not_high_pay():
     assert "HIGH_PAY" not in codes(
         "Kirija 1000 evra mesečno, smeštaj 900 eur mesečno se odbija od plate"
     )
+
+
+def test_analysis_refuses_a_text_over_the_limit_instead_of_cutting_it():
+    from fener.analytics.ads.analysis import MAX_TEXT_CHARACTERS, TextTooLong, analyse
+
+    with pytest.raises(TextTooLong, match="longer than 20,000 characters"):
+        analyse("a" * (MAX_TEXT_CHARACTERS + 1))
+    assert analyse("a " * (MAX_TEXT_CHARACTERS // 2)).text.startswith("a a")

@@ -33,7 +33,20 @@ from fener.analytics.text.language import LANGUAGES, LanguageGuess, detect_langu
 from fener.analytics.text.normalize import normalize
 from fener.analytics.text.phrases import tokenize
 
-MAX_TEXT_CHARACTERS = 20_000  # an ad is a few hundred characters; anything longer is cut
+# An ad is a few hundred characters, a long one a few thousand. Longer texts are refused, never
+# cut: evidence past a cut would be lost without a word. Every reader uses this one limit.
+MAX_TEXT_CHARACTERS = 20_000
+
+
+class TextTooLong(ValueError):
+    """The text is longer than :data:`MAX_TEXT_CHARACTERS`."""
+
+    def __init__(self, length: int) -> None:
+        super().__init__(
+            f"text longer than {MAX_TEXT_CHARACTERS:,} characters ({length:,}); "
+            "an ad this long is not an ad: split it or check the input"
+        )
+        self.length = length
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +69,7 @@ def analyse(
 
     ``language_hint`` (an ISO 639-1 code given with the ad) is trusted when it is one of
     :data:`~fener.analytics.text.language.LANGUAGES`; otherwise the language is detected.
+    A text longer than :data:`MAX_TEXT_CHARACTERS` raises :class:`TextTooLong`.
 
     >>> result = analyse("Барам работници за Германија, плата 4.500 евра, без искуство. Viber 070 123 456")
     >>> result.language.language, result.entities.as_dict()["phones"]
@@ -63,7 +77,8 @@ def analyse(
     >>> [indicator.code for indicator in result.indicators]
     ['HIGH_PAY', 'NO_EXPERIENCE', 'VAGUE_EMPLOYER', 'PRIVATE_CHANNEL_ONLY']
     """
-    text = text[:MAX_TEXT_CHARACTERS]
+    if len(text) > MAX_TEXT_CHARACTERS:
+        raise TextTooLong(len(text))
     normalised = normalize(text)
     folded = fold(normalised)
     if language_hint in LANGUAGES:

@@ -53,8 +53,12 @@ class ClusterSettings:
 
 def tokens_of(text: str) -> list[str]:
     """Folded words of ``text`` with numbers masked as ``#``."""
-    folded = fold(normalize(text)).text
-    return ["#" if _NUMBERISH.search(word) else word for word in _WORD.findall(folded)]
+    return tokens_of_folded(fold(normalize(text)).text)
+
+
+def tokens_of_folded(folded_text: str) -> list[str]:
+    """:func:`tokens_of` for a text already normalised and folded (as in an analysis)."""
+    return ["#" if _NUMBERISH.search(word) else word for word in _WORD.findall(folded_text)]
 
 
 def shingle_hashes(tokens: Sequence[str]) -> np.ndarray:
@@ -183,7 +187,10 @@ class TemplateClusterer:
 
     def insert(self, ad_id: str, text: str) -> str:
         """Add one ad; returns the id of the cluster it joins (or founds)."""
-        tokens = tokens_of(text)
+        return self.insert_tokens(ad_id, tokens_of(text))
+
+    def insert_tokens(self, ad_id: str, tokens: Sequence[str]) -> str:
+        """:meth:`insert` for an ad whose :func:`tokens_of` are already known."""
         hashes = shingle_hashes(tokens)
         keys = band_keys(signature(hashes, self.settings), self.settings)
         position = len(self.ids)

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from fener.analytics.ads.analysis import MAX_TEXT_CHARACTERS
 from fener.analytics.ads.screening import Ad
 
 MAX_LINE_BYTES = 1_000_000  # an ad is a few kilobytes; a megabyte is already absurd
-MAX_TEXT_CHARACTERS = 100_000
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,9 @@ def parse_line(number: int, raw: bytes | int) -> Ad | RejectedLine | None:
     except UnicodeEncodeError:
         return RejectedLine(number, "'text' holds an unpaired surrogate (\\ud800–\\udfff)")
     if len(body) > MAX_TEXT_CHARACTERS:
-        return RejectedLine(number, f"'text' longer than {MAX_TEXT_CHARACTERS:,} characters")
+        return RejectedLine(
+            number, f"'text' longer than {MAX_TEXT_CHARACTERS:,} characters ({len(body):,})"
+        )
     optional = {}
     for key in ("lang", "channel", "posted_at", "url"):
         value = record.get(key)

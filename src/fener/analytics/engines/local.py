@@ -11,6 +11,7 @@ from fener.analytics.ads.clustering import (
     extract_template,
     operations,
     tokens_of,
+    tokens_of_folded,
 )
 from fener.analytics.ads.entities import Entities
 from fener.analytics.ads.records import RejectedLine, parse_line
@@ -61,22 +62,31 @@ def cluster_ads(
     ads = list(ads)
     clusterer = TemplateClusterer(settings)
     contacts: dict[str, list[str]] = {}
+    tokens: dict[str, list[str]] = {}
     for ad in ads:
-        clusterer.insert(ad.id, ad.text)
-        contacts[ad.id] = contact_keys(analyse(ad.text, ad.lang).entities)
+        # One analysis per ad gives both the contacts and the folded words for the shingles.
+        analysis = analyse(ad.text, ad.lang)
+        tokens[ad.id] = tokens_of_folded(analysis.folded.text)
+        clusterer.insert_tokens(ad.id, tokens[ad.id])
+        contacts[ad.id] = contact_keys(analysis.entities)
     cluster_of = clusterer.assignments()
     operation_of = operations(cluster_of, contacts)
     rows = [
         {"id": ad.id, "cluster_id": cluster_of[ad.id], "operation_id": operation_of[ad.id]}
         for ad in ads
     ]
-    return rows, templates_from_assignment(ads, cluster_of, clusterer.settings)
+    return rows, templates_from_assignment(ads, cluster_of, clusterer.settings, tokens)
 
 
 def templates_from_assignment(
-    ads: list[Ad], cluster_of: dict[str, str], settings: ClusterSettings | None = None
+    ads: list[Ad],
+    cluster_of: dict[str, str],
+    settings: ClusterSettings | None = None,
+    tokens: dict[str, list[str]] | None = None,
 ) -> list[dict[str, Any]]:
-    """The template of every cluster with two or more ads (members in input order)."""
+    """The template of every cluster with two or more ads (members in input order).
+
+    ``tokens`` (ad id → :func:`tokens_of`) saves reading the members again."""
     settings = settings or ClusterSettings()
     members: dict[str, list[Ad]] = {}
     for ad in ads:
@@ -87,7 +97,7 @@ def templates_from_assignment(
             continue
         template = extract_template(
             cluster_id,
-            [tokens_of(ad.text) for ad in group],
+            [tokens[ad.id] if tokens else tokens_of(ad.text) for ad in group],
             [ad.id for ad in group],
             settings.template_share,
         )

@@ -111,16 +111,22 @@ def _signature_partition(settings: ClusterSettings) -> Any:
         import pandas as pd
 
         from fener.analytics.ads.analysis import analyse
-        from fener.analytics.ads.clustering import band_keys, shingle_hashes, signature, tokens_of
+        from fener.analytics.ads.clustering import (
+            band_keys,
+            shingle_hashes,
+            signature,
+            tokens_of_folded,
+        )
         from fener.analytics.engines.local import contact_keys
 
         for frame in frames:
             hashes_column, keys_column, contacts_column = [], [], []
             for text, language in zip(frame["text"], frame["lang"], strict=True):
-                hashes = shingle_hashes(tokens_of(text))
+                analysis = analyse(text, language)  # once: contacts and folded words
+                hashes = shingle_hashes(tokens_of_folded(analysis.folded.text))
                 hashes_column.append([int(h) for h in hashes])
                 keys_column.append(band_keys(signature(hashes, settings), settings))
-                contacts_column.append(contact_keys(analyse(text, language).entities))
+                contacts_column.append(contact_keys(analysis.entities))
             yield pd.DataFrame(
                 {
                     "position": frame["position"],
