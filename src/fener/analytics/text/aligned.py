@@ -56,7 +56,7 @@ class AlignedText:
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text that produced ``text[start:end]``."""
         if self.pieces is None:
-            return start, end
+            return (start, end) if end >= start else (start, start)
         if end <= start:
             position = self._origin(start)[0] if start < len(self.text) else self.original_length
             return position, position
