@@ -159,3 +159,10 @@ def test_jobs_at_a_company_is_not_an_email():
 def test_costs_are_told_apart_from_pay():
     found = entities("Plata 10€/h, prevoz 100 evra, smeštaj 200 evra mesečno").amounts
     assert [(a.value, a.cost) for a in found] == [(10, False), (100, True), (200, True)]
+
+
+def test_everyday_number_word_between_numbers_stays_a_word():
+    # Albanian "në" ("at") folds like "një" ("one"); between office hours and a phone number it
+    # must not become a digit and break the number.
+    text = "Informata çdo ditë pune 9–16 në 02 2053 448."
+    assert analyse(text, "sq").entities.as_dict()["phones"] == ["+38922053448"]

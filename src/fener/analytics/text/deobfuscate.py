@@ -33,6 +33,7 @@ _PLUS = r"(?:\bplus\b|\bплус\b|\bpiu\b)\s*"
 _TOKEN = rf"(?:\b(?:{_WORD})\b|\d+)"
 # A phone number has at most 15 digits: longer runs are cut, which also keeps this linear.
 _RUN = re.compile(rf"(?:{_PLUS})?{_TOKEN}(?:[\s,.\-/]{{1,3}}{_TOKEN}){{2,24}}")
+_PLUS_WORD = re.compile(_PLUS)
 _WORD_IN_RUN = re.compile(rf"\b(?:{_WORD})\b")
 # Letters spaced out one by one: "z e r o", "s e d u m". Only joined when the result is a
 # number word or one of the e-mail words, so ordinary text is never glued together.
@@ -106,11 +107,14 @@ def _join_spaced(match: re.Match[str]) -> str:
 
 
 # Number words that are also everyday words (Albanian "në" folds to "ne" like "një"; "one of",
-# "due to", "sei"): at either end of a run, next to digits rather than to another number word,
-# they stay words.
+# "due to", "sei"): next to digits rather than to another number word, they stay words, at
+# either end of a run and between two numbers ("9–16 në 02 2053 448": "at", not a digit).
 _AMBIGUOUS = "ne|one|due|sei|tre|tri|pet"
 _AMBIGUOUS_START = re.compile(rf"^(?:{_AMBIGUOUS})\s+(?=\d)")
 _AMBIGUOUS_END = re.compile(rf"(?<=\d)[\s,.]+(?:{_AMBIGUOUS})$")
+_AMBIGUOUS_BETWEEN = re.compile(rf"(?<=\d)([\s,.\-/]{{1,3}}(?:{_AMBIGUOUS})[\s,.\-/]{{1,3}})(?=\d)")
+_GLUE = re.compile(r"(?<=\d)[ ,.\-/]{1,3}(?=\d)")
+_DIGIT_GROUP = re.compile(r"\d+")
 
 
 def _digits_in_run(match: re.Match[str]) -> str:
@@ -119,13 +123,22 @@ def _digits_in_run(match: re.Match[str]) -> str:
     kept = leading.group(0) if leading else ""
     trailing = _AMBIGUOUS_END.search(text)
     tail = trailing.group(0) if trailing else ""
-    run = re.sub(_PLUS, "+", text[len(kept) : len(text) - len(tail)])
+    core = text[len(kept) : len(text) - len(tail)]
+    # The split keeps the everyday words between numbers (odd pieces) as they are.
+    pieces = _AMBIGUOUS_BETWEEN.split(core)
+    converted = "".join(
+        piece if position % 2 else _digits_of(piece) for position, piece in enumerate(pieces)
+    )
+    return kept + converted + tail
+
+
+def _digits_of(run: str) -> str:
+    run = _PLUS_WORD.sub("+", run)
     run = _WORD_IN_RUN.sub(lambda word: _DIGIT_OF[word.group(0)], run)
     # Separate digits that were words are glued together: "0 7 0" → "070".
-    glued = re.sub(r"(?<=\d)[ ,.\-/]{1,3}(?=\d)", "", run) if _single_digits(run) else run
-    return kept + glued + tail
+    return _GLUE.sub("", run) if _single_digits(run) else run
 
 
 def _single_digits(run: str) -> bool:
-    groups = re.findall(r"\d+", run)
+    groups = _DIGIT_GROUP.findall(run)
     return sum(len(group) == 1 for group in groups) * 2 >= len(groups)
