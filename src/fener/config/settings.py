@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks_db",
     "fener.core",
+    "fener.adwatch",
 ]
 
 MIDDLEWARE = [

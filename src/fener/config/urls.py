@@ -10,6 +10,7 @@ from fener.core.views.health import health
 urlpatterns = [
     path("health/", health, name="health"),
     path("api/v1/", include("fener.core.api.urls")),
+    path("api/v1/", include("fener.adwatch.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -17,6 +18,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     # Inside the language prefix, so that the page being left is resolved in its own language.
     path("i18n/setlang/", set_language, name="set_language"),
+    path("ads/", include("fener.adwatch.urls")),
+    path("check/", include("fener.adwatch.public_urls")),
     path("", include("fener.core.urls")),
     prefix_default_language=True,
 )

@@ -69,6 +69,14 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "Local prevention officer",
     ),
     DemoAccount("trainer", "trainer", "Маја", "Димитрова", "ngo-open-gate", "Trainer"),
+    DemoAccount(
+        "labour_inspector",
+        "inspector",
+        "Драган",
+        "Стојановски",
+        "labour-inspectorate",
+        "Labour inspector",
+    ),
     DemoAccount("auditor", "auditor", "Fatmir", "Hoxha", "ombudsman", "Auditor"),
     DemoAccount("viewer", "viewer", "Јана", "Георгиева", "io-osce", "Programme officer"),
 )

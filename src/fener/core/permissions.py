@@ -18,6 +18,12 @@ PERMISSIONS: dict[str, Promise] = {
     "core.manage_users": _("Create, edit and deactivate user accounts"),
     "core.manage_roles": _("Change what roles grant, including mandatory two-factor log-in"),
     "core.view_audit": _("Search the audit log"),
+    # Ad monitoring (fener.adwatch; granted to roles by its migration 0002)
+    "adwatch.review_ads": _("Review recruitment ads and decide on them"),
+    "adwatch.manage_sources": _("Manage ad sources and import ads"),
+    "adwatch.manage_models": _("Retrain and promote the ad risk model"),
+    "adwatch.view_referrals": _("See ads referred to one's own institution"),
+    "adwatch.view_dashboard": _("See the ad monitoring dashboard"),
 }
 
 ROLE_LABELS: dict[str, Promise] = {
@@ -33,6 +39,7 @@ ROLE_LABELS: dict[str, Promise] = {
     "municipality_officer": _("Municipality officer"),
     "trainer": _("Trainer"),
     "auditor": _("Auditor"),
+    "labour_inspector": _("Labour inspector"),
     "viewer": _("Read-only viewer"),
 }
 

@@ -13,10 +13,13 @@ nothing executable is ever read from a model file.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import math
 import re
+import tempfile
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -413,13 +416,31 @@ class RiskModel:
             )
         return path
 
+    def to_bytes(self, *, metrics: dict[str, float] | None = None) -> bytes:
+        """The model file's bytes (what :meth:`save` writes), e.g. to keep in a database."""
+        with tempfile.TemporaryDirectory() as folder:
+            path = self.save(Path(folder) / "model.npz", metrics=metrics)
+            return path.read_bytes()
+
+    @classmethod
+    def from_bytes(cls, payload: bytes) -> RiskModel:
+        """:meth:`load` from bytes; refuses anything that is not a Fener model file."""
+        try:
+            return cls._read(io.BytesIO(payload), "the stored model")
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
+            raise ValueError(f"not a Fener risk model: {error}") from error
+
     @classmethod
     def load(cls, path: str | Path) -> RiskModel:
         """Read a model written by :meth:`save`; refuses anything else."""
-        with np.load(Path(path), allow_pickle=False) as data:
+        return cls._read(Path(path), str(path))
+
+    @classmethod
+    def _read(cls, source: Path | io.BytesIO, name: str) -> RiskModel:
+        with np.load(source, allow_pickle=False) as data:
             metadata = json.loads(str(data["metadata"]))
             if metadata.get("format") != FORMAT:
-                raise ValueError(f"not a Fener risk model: {path}")
+                raise ValueError(f"not a Fener risk model: {name}")
             if metadata["n_features"] != N_FEATURES or metadata["indicators"] != list(
                 INDICATOR_CODES
             ):

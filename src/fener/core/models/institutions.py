@@ -57,6 +57,7 @@ class InstitutionType(models.TextChoices):
     MINISTRY = "ministry", _("Ministry or state body")
     NATIONAL_COMMISSION = "national_commission", _("National commission")
     OMBUDSMAN = "ombudsman", _("Ombudsman")
+    LABOUR_INSPECTORATE = "labour_inspectorate", _("Labour inspectorate")
 
 
 class Institution(TranslatedName):

@@ -1,0 +1,7 @@
+"""API v1 of ad monitoring: check."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
