@@ -271,8 +271,10 @@ def manage(arguments: tuple[str, ...]) -> None:
 
 
 from fener.cli_ads import ads as ads_commands  # noqa: E402 - registered after the group
+from fener.cli_adwatch import adwatch as adwatch_commands  # noqa: E402
 
 main.add_command(ads_commands, "ads")
+main.add_command(adwatch_commands, "adwatch")
 
 if __name__ == "__main__":
     main()

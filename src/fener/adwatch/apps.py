@@ -8,5 +8,5 @@ class AdwatchConfig(AppConfig):
     verbose_name = _("Ad monitoring")
 
     def ready(self) -> None:
-        # Importing registers the access policies and the navigation entry.
-        from fener.adwatch import navigation, policies  # noqa: F401
+        # Importing registers the access policies, the navigation entries and the demo builder.
+        from fener.adwatch import demo, navigation, policies  # noqa: F401

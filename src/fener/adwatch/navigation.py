@@ -13,3 +13,22 @@ register_module(
         order=20,
     )
 )
+register_module(
+    Module(
+        "adwatch_dashboard",
+        _("Ad dashboard"),
+        "adwatch:dashboard",
+        ("adwatch.view_dashboard",),
+        order=21,
+    )
+)
+register_module(
+    Module(
+        "adwatch_sources",
+        _("Ad sources"),
+        "adwatch:source_list",
+        ("adwatch.manage_sources",),
+        order=40,
+        administration=True,
+    )
+)

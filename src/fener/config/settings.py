@@ -19,11 +19,16 @@ Everything an operator sets is an environment variable:
 - ``FENER_EMAIL_HOST`` (with ``FENER_EMAIL_PORT``, ``FENER_EMAIL_USER``,
   ``FENER_EMAIL_PASSWORD``, ``FENER_EMAIL_FROM``): SMTP with STARTTLS; without it, mail is
   written to the console.
+- ``FENER_HELP_CONTACTS``: the hotlines the public "check a job offer" page lists, as JSON:
+  ``[{"name": {"mk": "...", "sq": "...", "en": "..."}, "phone": "...", "email": "...",
+  "url": "..."}]`` (a name may also be one string). Default: police 192 and the European
+  emergency number 112. Active NGOs of the directory are listed after them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -299,6 +304,32 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
+
+# --- The public "check a job offer" page ---------------------------------------------------
+_DEFAULT_HELP_CONTACTS = [
+    {
+        "name": {"mk": "Полиција", "sq": "Policia", "en": "Police"},
+        "phone": "192",
+    },
+    {
+        "name": {
+            "mk": "Европски број за итни случаи",
+            "sq": "Numri evropian i emergjencës",
+            "en": "European emergency number",
+        },
+        "phone": "112",
+    },
+]
+try:
+    FENER_HELP_CONTACTS = json.loads(os.environ.get("FENER_HELP_CONTACTS") or "null")
+except ValueError as error:
+    raise ImproperlyConfigured(f"FENER_HELP_CONTACTS is not valid JSON: {error}") from error
+if FENER_HELP_CONTACTS is None:
+    FENER_HELP_CONTACTS = _DEFAULT_HELP_CONTACTS
+elif not isinstance(FENER_HELP_CONTACTS, list) or not all(
+    isinstance(entry, dict) for entry in FENER_HELP_CONTACTS
+):
+    raise ImproperlyConfigured("FENER_HELP_CONTACTS must be a JSON list of objects")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -1,7 +1,213 @@
-"""API v1 of ad monitoring: ingest."""
+"""API v1 of ad monitoring: ads sent in by crawlers and partner organisations.
+
+``POST /api/v1/ads/`` with ``Authorization: Source <token>`` (a token made on the source's
+page). The body is one ad object, a list of them, or ``{"ads": [...]}``; the answer counts
+what was stored, what was seen before, and every refused ad with its line (its position in the
+list, from 1) and reason: 201 when something new was stored, 200 when every ad was seen before,
+400 when nothing was valid.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import APIView
+
+from fener.adwatch.models import SourceToken
+from fener.adwatch.services.ingestion import ads_ingest
+from fener.adwatch.services.sources import TokenRefused, source_token_use
+
+MAX_ADS_PER_REQUEST = 1000
+MAX_BODY_BYTES = 16 * 1024 * 1024
+KEYWORD = "Source"
+
+
+class SourceClient:
+    """The caller of the ingest API: a source token, not a person."""
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, token: SourceToken) -> None:
+        self.token = token
+        self.source = token.source
+        # The throttles key on ``pk``: each token has its own allowance.
+        self.pk = f"source-token-{token.pk}"
+
+
+class SourceTokenAuthentication(BaseAuthentication):
+    """``Authorization: Source <token>``; unknown, revoked or expired tokens and tokens of an
+    inactive source are refused (401)."""
+
+    def authenticate(self, request: Request) -> tuple[SourceClient, SourceToken] | None:
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() != KEYWORD.lower().encode():
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(
+                _("Send the header as: Authorization: Source <token>.")
+            )
+        try:
+            plain = parts[1].decode("ascii")
+            token = source_token_use(plain=plain)
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed(_("Unknown source token.")) from None
+        except TokenRefused as refused:
+            raise exceptions.AuthenticationFailed(str(refused)) from None
+        return SourceClient(token), token
+
+    def authenticate_header(self, request: Request) -> str:
+        return f'{KEYWORD} realm="api"'
+
+
+class IsSourceClient(BasePermission):
+    message = "Send a source token: Authorization: Source <token>."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return isinstance(request.user, SourceClient)
+
+
+class SourceTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "fener.adwatch.api.ingest.SourceTokenAuthentication"
+    name = "sourceTokenAuth"
+
+    def get_security_definition(self, auto_schema: object) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "A source's token from its page in Fener: `Source <value>`.",
+        }
+
+
+class AdSerializer(serializers.Serializer[Any]):
+    """One ad (documentation only: each ad is checked by the ingestion service)."""
+
+    text = serializers.CharField(help_text="The ad, at most 20,000 characters")
+    id = serializers.CharField(required=False, help_text="The ad's id at the source")
+    url = serializers.URLField(required=False)
+    posted_at = serializers.DateTimeField(required=False)
+    lang = serializers.CharField(required=False, help_text="ISO 639-1, e.g. mk")
+
+
+class RefusedSerializer(serializers.Serializer[Any]):
+    line = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class IngestAnswerSerializer(serializers.Serializer[Any]):
+    stored = serializers.IntegerField()
+    seen_again = serializers.IntegerField()
+    refused = RefusedSerializer(many=True)
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    detail = serializers.CharField()
+
+
+class AdIngestView(APIView):
+    """Send ads into the token's source; each ad is stored once, however often it is sent."""
+
+    authentication_classes = [SourceTokenAuthentication]
+    permission_classes = [IsSourceClient]
+    throttle_classes = [UserRateThrottle]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="ads_ingest",
+        tags=["ads"],
+        request=AdSerializer(many=True),
+        responses={
+            201: IngestAnswerSerializer,
+            200: IngestAnswerSerializer,
+            400: OpenApiResponse(IngestAnswerSerializer, description="Nothing valid was sent"),
+            401: OpenApiResponse(ErrorSerializer, description="Missing or refused token"),
+            413: OpenApiResponse(ErrorSerializer, description="Too many ads or too large"),
+        },
+        examples=[
+            OpenApiExample(
+                "Two ads",
+                value=[
+                    {"id": "p-1", "text": "Work in Germany, 3000 EUR", "lang": "en"},
+                    {"id": "p-2", "text": "Вработување во Скопје", "url": "https://x.example"},
+                ],
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        if _content_length(request) > MAX_BODY_BYTES:
+            return _error(
+                _("The body is larger than %(limit)s MB: send the ads in smaller batches.")
+                % {"limit": MAX_BODY_BYTES // (1024 * 1024)},
+                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        ads = _ads_of(request.data)
+        if ads is None:
+            return _error(
+                _('The body must be one ad object, a list of ads, or {"ads": [...]}.'),
+                status.HTTP_400_BAD_REQUEST,
+            )
+        if not ads:
+            return _error(_("The body holds no ads."), status.HTTP_400_BAD_REQUEST)
+        if len(ads) > MAX_ADS_PER_REQUEST:
+            return _error(
+                _(
+                    "At most %(limit)s ads per request (this one has %(count)s): send them in "
+                    "smaller batches."
+                )
+                % {"limit": f"{MAX_ADS_PER_REQUEST:,}", "count": f"{len(ads):,}"},
+                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        client: SourceClient = request.user  # type: ignore[assignment]
+        outcome = ads_ingest(
+            source=client.source,
+            records=list(enumerate(ads, start=1)),
+            actor=None,
+            channel=f"api token {client.token.prefix}",
+        )
+        answer_status: int
+        if outcome.stored:
+            answer_status = status.HTTP_201_CREATED
+        elif outcome.seen_again:
+            answer_status = status.HTTP_200_OK
+        else:
+            answer_status = status.HTTP_400_BAD_REQUEST
+        return Response(outcome.as_dict(), status=answer_status)
+
+
+def _content_length(request: Request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _ads_of(data: Any) -> list[Any] | None:
+    """The list of ads in a body, or ``None`` when the body has none of the three shapes."""
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict):
+        if "ads" in data and "text" not in data:
+            ads = data["ads"]
+            return ads if isinstance(ads, list) else None
+        return [data]
+    return None
+
+
+def _error(detail: str, code: int) -> Response:
+    return Response({"detail": detail}, status=code)
+
+
+urlpatterns = [path("ads/", AdIngestView.as_view(), name="ad_ingest")]

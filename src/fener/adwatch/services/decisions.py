@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from fener.adwatch.models import (
@@ -92,13 +94,12 @@ def ad_decide(
             after={"ad": ad.pk, "to_institution": to_institution.pk},
         )
         for user in to_institution.users.filter(is_active=True):
-            if user.permission_codes() & {"adwatch.view_referrals"}:
-                Notification.objects.create(
-                    user=user,
-                    ad=ad,
-                    message=_("An ad was referred to your institution by %(institution)s.")
-                    % {"institution": actor.institution.name},
-                )
+            if "adwatch.view_referrals" in user.permission_codes():
+                with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+                    message = _("An ad was referred to your institution by %(institution)s.") % {
+                        "institution": actor.institution.name
+                    }
+                Notification.objects.create(user=user, ad=ad, message=message)
     return decision
 
 

@@ -184,6 +184,12 @@ def ads_ingest(
         )
     for ad in outcome.stored:
         notify_watchers(ad)
+    if outcome.stored:
+        # Operations and template clusters are recomputed in the background (one run for many
+        # batches); watches on an operation fire when a new ad joins it at that run.
+        from fener.adwatch.insight_tasks import operations_refresh_soon
+
+        transaction.on_commit(operations_refresh_soon)
     return outcome
 
 

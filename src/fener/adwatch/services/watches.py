@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fener.adwatch.models import Ad, Notification, Watch, WatchKind
-from fener.core.access import require
+from fener.core.access import allowed, require
 from fener.core.audit import audit_record
 from fener.core.models import User
 
@@ -46,6 +47,13 @@ def watch_remove(*, actor: User, watch: Watch) -> None:
     watch.delete()
 
 
+def notify_operation_watchers(ad: Ad) -> list[Notification]:
+    """Tell those watching ``ad``'s operation that it has a new ad (after a refresh)."""
+    if ad.operation is None:
+        return []
+    return _notify(ad, [(WatchKind.OPERATION.value, ad.operation.key)])
+
+
 def _watch_keys(ad: Ad) -> list[tuple[str, str]]:
     keys = [(WatchKind.PHONE.value, contact.value) for contact in ad.contacts.filter(kind="phone")]
     keys += [
@@ -59,8 +67,11 @@ def _watch_keys(ad: Ad) -> list[tuple[str, str]]:
 def notify_watchers(ad: Ad) -> list[Notification]:
     """Tell every user watching one of ``ad``'s phones, handles or its operation (in the app,
     and by e-mail when the user has an address)."""
+    return _notify(ad, _watch_keys(ad))
+
+
+def _notify(ad: Ad, keys: list[tuple[str, str]]) -> list[Notification]:
     notifications: list[Notification] = []
-    keys = _watch_keys(ad)
     if not keys:
         return notifications
     from django.db.models import Q
@@ -70,16 +81,20 @@ def notify_watchers(ad: Ad) -> list[Notification]:
         condition |= Q(kind=kind, value=value)
     watches = Watch.objects.filter(condition, user__is_active=True).select_related("user")
     for user_id, watch in {w.user_id: w for w in watches}.items():
-        message = _("A new ad matches your watch on %(value)s.") % {"value": watch.value}
-        notifications.append(Notification.objects.create(user_id=user_id, ad=ad, message=message))
+        # A watch never reveals an ad its holder may not see (a police officer watching a phone
+        # hears only of ads referred to their institution).
+        if not allowed(watch.user, "view", ad):
+            continue
+        with translation.override(watch.user.preferred_language or settings.LANGUAGE_CODE):
+            message = _("A new ad matches your watch on %(value)s.") % {"value": watch.value}
+        notification = Notification.objects.create(user_id=user_id, ad=ad, message=message)
+        notifications.append(notification)
         if watch.user.email:
-            send_mail(
-                subject=_("Fener: a new ad matches your watch"),
-                message=message,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[watch.user.email],
-                fail_silently=True,
-            )
+            # Sent by the worker once the ad is committed: a slow mail server never holds up
+            # ingestion, and a rolled-back ad sends nothing.
+            from fener.adwatch.tasks import watch_email_send
+
+            transaction.on_commit(partial(watch_email_send.enqueue, notification.pk))
     return notifications
 
 

@@ -1,0 +1,62 @@
+"""Flood limits for the public pages: a fixed-window counter per client address in the cache.
+
+Only the work that costs something is counted (a check runs the engine, a report writes to
+the review queue). One client over its limit is answered 429; other addresses and the rest of
+the site keep their own counters. The address is hashed before it becomes a cache key, so the
+cache never holds visitors' addresses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from fener.core.request_context import client_ip_var
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most ``count`` requests per ``seconds`` from one address, for one ``scope``."""
+
+    scope: str
+    count: int
+    seconds: int
+
+
+def check_limit() -> Limit:
+    """Checks on the public page (default 30 a minute; ``FENER_PUBLIC_CHECKS_PER_MINUTE``)."""
+    return Limit("check", getattr(settings, "FENER_PUBLIC_CHECKS_PER_MINUTE", 30), 60)
+
+
+def report_limit() -> Limit:
+    """Reports of an ad (default 5 an hour; ``FENER_PUBLIC_REPORTS_PER_HOUR``)."""
+    return Limit("report", getattr(settings, "FENER_PUBLIC_REPORTS_PER_HOUR", 5), 3600)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address as the audit log sees it (the proxy-aware one), else the socket's."""
+    return client_ip_var.get() or request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def allow(limit: Limit, request: HttpRequest) -> bool:
+    """Count this request against ``limit``; False once the address is over it."""
+    window = int(time.time() // limit.seconds)
+    address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
+    key = f"fener:public-limit:{limit.scope}:{window}:{address}"
+    cache.add(key, 0, timeout=limit.seconds + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=limit.seconds + 5)
+        count = 1
+    return count <= limit.count
+
+
+def retry_after(limit: Limit) -> int:
+    """Seconds until the current window ends."""
+    return limit.seconds - int(time.time()) % limit.seconds
