@@ -55,9 +55,7 @@ def test_the_same_ad_twice_is_stored_once_and_seen_twice(source, monitor):
     ],
 )
 def test_bad_records_are_refused_with_a_reason_and_the_rest_kept(source, monitor, record, reason):
-    outcome = ads_ingest(
-        source=source, records=[(1, record), (2, {"text": CLEAN})], actor=monitor
-    )
+    outcome = ads_ingest(source=source, records=[(1, record), (2, {"text": CLEAN})], actor=monitor)
     assert [r.line for r in outcome.refused] == [1]
     assert reason in outcome.refused[0].reason
     assert Ad.objects.count() == 1
