@@ -13,3 +13,6 @@ from fener.config.settings import *  # noqa: F403
 
 # Fewer Argon2 rounds keep the suite fast; production parameters stay untouched.
 PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
+
+# The feed tests serve feeds from 127.0.0.1; production allows public addresses only.
+FENER_FEED_ALLOWED_NETWORKS = ["127.0.0.1/32"]

@@ -1,6 +1,7 @@
 """Fixtures for ad monitoring: a source, a monitor, a police unit and a labour inspectorate."""
 
 import pytest
+from django.utils import translation
 
 from fener.adwatch.models import Arrival, Platform, Source
 from fener.core.models import InstitutionType
@@ -40,9 +41,17 @@ def source(db, home_institution):
 
 @pytest.fixture
 def monitor(make_user):
-    return make_user("ad_monitor", username="monitor")
+    return make_user("ad_monitor", username="monitor", preferred_language="en")
 
 
 @pytest.fixture
 def officer(make_user, police):
     return make_user("police_investigator", username="officer", institution=police)
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Services called directly speak English here (the installation's default is Macedonian);
+    requests still choose their language from the address or the browser."""
+    with translation.override("en"):
+        yield

@@ -28,7 +28,9 @@ def token(monitor, source):
 def _post(plain, body, *, raw=False):
     client = APIClient()
     if plain is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Source {plain}")
+        client.credentials(HTTP_AUTHORIZATION=f"Source {plain}", HTTP_ACCEPT_LANGUAGE="en")
+    else:
+        client.credentials(HTTP_ACCEPT_LANGUAGE="en")
     if raw:
         return client.generic("POST", URL, body, content_type="application/json")
     return client.post(URL, body, format="json")

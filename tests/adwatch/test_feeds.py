@@ -232,3 +232,66 @@ def test_the_cli_pulls_feeds_now(feed_server, home_institution):
     routes["/rss"] = (500, b"")
     failed = CliRunner().invoke(main, ["adwatch", "pull-feeds", "--all"])
     assert failed.exit_code == 1 and "failed: 1" in failed.output
+
+
+def test_feeds_are_never_read_from_internal_addresses(feed_server, settings):
+    """Only public addresses, unless a private range is explicitly allowed (tests allow
+    127.0.0.1): a feed source must not make Fener read its own or the internal network."""
+    base, routes = feed_server
+    routes["/rss"] = (200, b"<rss><channel></channel></rss>")
+    settings.FENER_FEED_ALLOWED_NETWORKS = []
+    for url in (base + "/rss", base.replace("127.0.0.1", "[::ffff:127.0.0.1]") + "/rss"):
+        with pytest.raises(feeds.FeedError, match="non-public address"):
+            feeds.feed_fetch(url)
+    assert _Feeds.hits == []  # refused before any request was sent
+
+
+def test_a_redirect_to_an_internal_address_is_refused(settings):
+    """An allowed server redirecting to a non-allowed one: every hop is checked."""
+    _Feeds.routes, _Feeds.hits = {}, []
+    inner = ThreadingHTTPServer(("127.0.0.1", 0), _Feeds)
+    outer = ThreadingHTTPServer(("127.0.0.2", 0), _Feeds)
+    for server in (inner, outer):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        inner_url = f"http://127.0.0.1:{inner.server_address[1]}/secret"
+        _Feeds.routes["/hop"] = (302, inner_url.encode())
+        _Feeds.routes["/secret"] = (200, b"internal")
+        settings.FENER_FEED_ALLOWED_NETWORKS = ["127.0.0.2/32"]
+        with pytest.raises(feeds.FeedError, match="non-public address"):
+            feeds.feed_fetch(f"http://127.0.0.2:{outer.server_address[1]}/hop")
+        assert _Feeds.hits == ["/hop"]
+    finally:
+        for server in (inner, outer):
+            server.shutdown()
+            server.server_close()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost/feed",
+        "http://127.0.0.1:8000/x",
+        "http://[::1]/x",
+        "http://10.0.0.5/f",
+        "http://169.254.169.254/latest/meta-data",
+    ],
+)
+def test_a_feed_source_naming_an_internal_address_is_refused(monitor, url, settings):
+    from django.core.exceptions import ValidationError
+
+    from fener.adwatch.services.sources import source_create
+
+    settings.FENER_FEED_ALLOWED_NETWORKS = []
+    with pytest.raises(ValidationError) as refused:
+        source_create(
+            actor=monitor,
+            name="Internal",
+            platform=Platform.JOB_PORTAL,
+            arrival=Arrival.FEED,
+            feed_url=url,
+            feed_format="rss",
+            country="MK",
+        )
+    assert "feed_url" in refused.value.message_dict
+    assert not Source.objects.filter(name="Internal").exists()

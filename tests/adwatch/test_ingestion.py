@@ -59,3 +59,45 @@ def test_bad_records_are_refused_with_a_reason_and_the_rest_kept(source, monitor
     assert [r.line for r in outcome.refused] == [1]
     assert reason in outcome.refused[0].reason
     assert Ad.objects.count() == 1
+
+
+def test_an_ad_stored_by_another_request_meanwhile_counts_as_seen_again(
+    source, monitor, monkeypatch
+):
+    """Two requests with the same new ad: the one that loses the race records a sighting."""
+    from fener.adwatch.services import ingestion
+
+    original = ingestion._screen
+
+    def screen_while_another_request_stores_it(screener, records):
+        results = original(screener, records)
+        monkeypatch.setattr(ingestion, "_screen", original)  # the other request: no race
+        ingestion.ads_ingest(
+            source=source, records=[(1, {"id": "race", "text": CLEAN})], actor=None
+        )
+        return results
+
+    monkeypatch.setattr(ingestion, "_screen", screen_while_another_request_stores_it)
+    outcome = ads_ingest(source=source, records=[(1, {"id": "race", "text": CLEAN})], actor=monitor)
+    assert (len(outcome.stored), len(outcome.seen_again), outcome.refused) == (0, 1, [])
+    assert Ad.objects.get(external_id="race").sightings_count == 2
+
+
+def test_operations_refresh_is_queued_once_for_many_batches_and_again_after_it_ran(
+    source, monitor, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from fener.adwatch.insight_tasks import operations_refresh_task
+
+    def queued():
+        return DBTaskResult.objects.filter(task_path__endswith="operations_refresh_task").count()
+
+    for number in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            ads_ingest(source=source, records=[(1, {"text": f"{CLEAN} {number}"})], actor=monitor)
+    assert queued() == 1
+    operations_refresh_task.call()  # the worker runs it (in another process, same cache)
+    with django_capture_on_commit_callbacks(execute=True):
+        ads_ingest(source=source, records=[(1, {"text": f"{CLEAN} again"})], actor=monitor)
+    assert queued() == 2

@@ -73,26 +73,37 @@ def test_retraining_with_no_decisions_learns_from_the_development_set(monitor):
     assert promotions.count() == int(evaluation["promote"])
 
 
-def test_retraining_from_decisions_holds_out_every_fifth_of_each_label(source, monitor):
+def test_retraining_holds_out_a_fixed_fifth_of_the_decided_ads(source, monitor):
+    from fener.adwatch.services.models import held_out_decision, training_data
+
     _decide_all(source, monitor, _devset_examples())
     # A later "keep watching" on a decided ad does not take its label away.
     ad = Ad.objects.order_by("pk").first()
     ad_decide(actor=monitor, ad=ad, action="watch", reason="still looking")
+    decided = list(Ad.objects.filter(decisions__isnull=False).distinct())
+    expected_held = {a.text for a in decided if held_out_decision(a.pk)}
+    assert 0 < len(expected_held) < len(decided)
 
     version = model_retrain(actor=monitor)
 
     evaluation = version.evaluation
-    assert evaluation["held_out"] == {
-        "source": "decisions",
-        "size": 10,
-        "suspicious": 5,
-        "legitimate": 5,
-    }
-    assert evaluation["training"]["decisions"] == 40
-    assert version.training_size == 40 + evaluation["training"]["development_set"]
-    assert evaluation["candidate"]["n"] == evaluation["current"]["n"] == 10
+    held = evaluation["held_out"]
+    assert held["source"] in {"decisions", "development set"}
+    assert evaluation["training"]["decisions"] == len(decided) - len(expected_held)
+    assert version.training_size == (
+        evaluation["training"]["decisions"] + evaluation["training"]["development_set"]
+    )
+    assert evaluation["candidate"]["n"] == evaluation["current"]["n"] == held["size"]
     assert version.decision_reason == evaluation["reason"]
     assert version.current == evaluation["promote"]
+    # Held-out ads are never learnt, and stay held out when more decisions arrive.
+    data = training_data()
+    assert not expected_held & {example["text"] for example in data.train}
+    new_ad = ads_ingest(
+        source=source, records=[(1, {"text": "Another decided ad, unrelated."})], actor=monitor
+    ).stored[0]
+    ad_decide(actor=monitor, ad=new_ad, action="dismiss", reason="fine")
+    assert not expected_held & {example["text"] for example in training_data().train}
 
 
 def _inverted_model(examples):

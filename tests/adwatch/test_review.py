@@ -559,3 +559,22 @@ def test_watch_pages_need_post_and_the_module(client, monitor, case_worker):
     response = client.post("/en/ads/watches/add/", {"kind": "phone", "value": "+38970123456"})
     assert response.status_code == 403
     assert not Watch.objects.exists()
+
+
+def test_a_receiving_institution_sees_only_the_decision_that_referred_the_ad_to_it(
+    source, monitor, officer, police, labour
+):
+    from fener.adwatch.selectors import ad_decisions
+    from fener.adwatch.services.decisions import ad_decide as decide
+
+    (ad,) = ingest(source, monitor, SUSPICIOUS)
+    decide(actor=monitor, ad=ad, action="watch", reason="first look, internal note")
+    decide(
+        actor=monitor, ad=ad, action="refer_labour", reason="labour angle", to_institution=labour
+    )
+    decide(
+        actor=monitor, ad=ad, action="refer_police", reason="police angle", to_institution=police
+    )
+    seen = [decision.reason for decision in ad_decisions(user=officer, ad=ad)]
+    assert seen == ["police angle"]
+    assert len(ad_decisions(user=monitor, ad=ad)) == 3

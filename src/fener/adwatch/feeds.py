@@ -11,7 +11,11 @@ the item's own fields under ``feed_item`` (kept as the raw payload).
 
 from __future__ import annotations
 
+import http.client
+import ipaddress
 import json
+import socket
+import ssl
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ElementTree
@@ -21,6 +25,8 @@ from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Any
 from xml.parsers import expat
+
+from django.conf import settings
 
 MAX_FEED_BYTES = 5 * 1024 * 1024
 MAX_ITEMS = 5000
@@ -34,6 +40,8 @@ class FeedError(Exception):
 
 
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    max_redirections = 3
+
     def redirect_request(
         self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
     ) -> Any:
@@ -42,17 +50,74 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+def address_allowed(address: str) -> bool:
+    """Whether the server may fetch from IP ``address``: public addresses only, unless the
+    operator allows a private range (``FENER_FEED_ALLOWED_NETWORKS``), so that a feed source can
+    never make Fener read its own or the internal network's services."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for network in getattr(settings, "FENER_FEED_ALLOWED_NETWORKS", ()):
+        if ip in ipaddress.ip_network(network, strict=False):
+            return True
+    return ip.is_global and not ip.is_multicast
+
+
+def _check_peer(sock: socket.socket | None) -> None:
+    """Refuse the connection unless the address actually connected to is allowed (checked
+    after connecting, so a name that resolves differently a second time cannot slip by)."""
+    if sock is None:
+        raise FeedError("no connection")
+    address = sock.getpeername()[0]
+    if not address_allowed(address):
+        sock.close()
+        raise FeedError(f"the feed address leads to a non-public address ({address})")
+
+
+class _CheckedHTTPConnection(http.client.HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _check_peer(self.sock)
+
+
+class _CheckedHTTPSConnection(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _check_peer(self.sock)
+
+
+class _CheckedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: Any) -> Any:
+        return self.do_open(_CheckedHTTPConnection, req)
+
+
+class _CheckedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: Any) -> Any:
+        return self.do_open(_CheckedHTTPSConnection, req, context=ssl.create_default_context())
+
+
 def feed_fetch(
     url: str, *, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_FEED_BYTES
 ) -> bytes:
-    """The body at ``url`` (http or https only), or :class:`FeedError`."""
+    """The body at ``url`` (http or https only, public addresses only, also after redirects,
+    never through a proxy from the environment), or :class:`FeedError`."""
     if not url.lower().startswith(("http://", "https://")):
         raise FeedError("the feed address must start with http:// or https://")
-    opener = urllib.request.build_opener(_HttpOnlyRedirects)
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}),
+        _CheckedHTTPHandler,
+        _CheckedHTTPSHandler,
+        _HttpOnlyRedirects,
+    )
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})  # noqa: S310
     try:
         with opener.open(request, timeout=timeout) as response:
             body: bytes = response.read(max_bytes + 1)
+    except FeedError:
+        raise
     except urllib.error.HTTPError as error:
         raise FeedError(f"the server answered HTTP {error.code}") from None
     except (urllib.error.URLError, OSError, ValueError) as error:

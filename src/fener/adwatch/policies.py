@@ -82,7 +82,8 @@ class AdPolicy(Policy):
 
 @register_policy(Decision)
 class DecisionPolicy(Policy):
-    """Decisions are read with their ad: all by monitors, referred ones by the receivers."""
+    """Monitors read every decision; a receiving institution reads only the decisions that
+    referred the ad to it (not the monitors' other decisions, nor referrals to others)."""
 
     def visible(
         self, user: Any, action: str, queryset: models.QuerySet[Any]
@@ -92,15 +93,19 @@ class DecisionPolicy(Policy):
         if has_permission(user, REVIEW):
             return queryset
         if has_permission(user, REFERRALS):
-            return queryset.filter(ad__referrals__to_institution_id=user.institution_id).distinct()
+            return queryset.filter(referral__to_institution_id=user.institution_id)
         return queryset.none()
 
     def allows(self, user: Any, action: str, target: Any) -> bool:
         if action != "view":
             return False
-        return has_permission(user, REVIEW) or (
+        if has_permission(user, REVIEW):
+            return True
+        referral = Referral.objects.filter(decision_id=target.pk).first()
+        return (
             has_permission(user, REFERRALS)
-            and target.ad.referrals.filter(to_institution_id=user.institution_id).exists()
+            and referral is not None
+            and referral.to_institution_id == user.institution_id
         )
 
 

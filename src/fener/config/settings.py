@@ -23,6 +23,9 @@ Everything an operator sets is an environment variable:
   ``[{"name": {"mk": "...", "sq": "...", "en": "..."}, "phone": "...", "email": "...",
   "url": "..."}]`` (a name may also be one string). Default: police 192 and the European
   emergency number 112. Active NGOs of the directory are listed after them.
+- ``FENER_PUBLIC_CHECKS_PER_MINUTE`` (30), ``FENER_PUBLIC_REPORTS_PER_HOUR`` (5),
+  ``FENER_PUBLIC_CHECK_API_RATE`` ("30/min"): flood limits of the public page and its API, per
+  client address; ``FENER_FEED_PULL_MINUTES`` (15): how often a feed source is due.
 """
 
 from __future__ import annotations
@@ -331,7 +334,28 @@ elif not isinstance(FENER_HELP_CONTACTS, list) or not all(
 ):
     raise ImproperlyConfigured("FENER_HELP_CONTACTS must be a JSON list of objects")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Flood limits of the public "check a job offer" page and its API, per client address, and how
+# often feeds are pulled. Counters live in the cache below (one per server process).
+FENER_PUBLIC_CHECKS_PER_MINUTE = env_int("FENER_PUBLIC_CHECKS_PER_MINUTE", 30)
+FENER_PUBLIC_REPORTS_PER_HOUR = env_int("FENER_PUBLIC_REPORTS_PER_HOUR", 5)
+FENER_PUBLIC_CHECK_API_RATE = os.environ.get("FENER_PUBLIC_CHECK_API_RATE", "30/min")
+FENER_FEED_PULL_MINUTES = env_int("FENER_FEED_PULL_MINUTES", 15)
+# Feeds are fetched from public addresses only; a private range can be allowed explicitly
+# (comma-separated networks, e.g. "10.20.0.0/16" for a partner's crawler inside the network).
+FENER_FEED_ALLOWED_NETWORKS = [
+    network.strip()
+    for network in os.environ.get("FENER_FEED_ALLOWED_NETWORKS", "").split(",")
+    if network.strip()
+]
+
+# In the database, so that every server process and the worker share it: flood counters of the
+# public page, and the "operations refresh pending" flag that the worker clears.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "fener_cache",
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -26,6 +26,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from fener.adwatch.public_check import TextRefused, screen_text, validate_text
+from fener.adwatch.public_limits import client_address
 
 
 class PublicCheckThrottle(SimpleRateThrottle):
@@ -37,7 +38,9 @@ class PublicCheckThrottle(SimpleRateThrottle):
         return str(getattr(settings, "FENER_PUBLIC_CHECK_API_RATE", "30/min"))
 
     def get_cache_key(self, request: Request, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        # The proxy-aware address the rest of Fener uses (never a raw X-Forwarded-For header,
+        # which any client can set).
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
 
 
 class CheckRequestSerializer(serializers.Serializer[Any]):

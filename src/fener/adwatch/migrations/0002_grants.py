@@ -18,7 +18,6 @@ GRANTS = {
         "adwatch.view_dashboard",
     ],
     "national_coordinator": ["adwatch.view_dashboard"],
-    "system_admin": ["adwatch.manage_sources"],
 }
 NEW_ROLES = {"labour_inspector": "Labour inspector"}
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -25,7 +25,7 @@ from fener.adwatch.scoring import current_screener
 from fener.adwatch.services.watches import notify_watchers
 from fener.analytics.ads.analysis import MAX_TEXT_CHARACTERS
 from fener.analytics.ads.screening import Ad as EngineAd
-from fener.analytics.ads.screening import Screening
+from fener.analytics.ads.screening import Screener, Screening
 from fener.core.audit import audit_record
 from fener.core.models import User
 
@@ -153,23 +153,39 @@ def ads_ingest(
         else:
             valid.append((line, checked))
     fresh, repeats = _split_known(source, valid, outcome)
-    screenings = _screen([record for _, record in fresh])
-    screener_version = current_screener()[1]
+    screener, screener_version = current_screener()  # one call: the version that scored
+    screenings = _screen(screener, [record for _, record in fresh])
+    present: dict[str, Ad] = {}  # fingerprint → the ad now stored (by us or by another request)
+    refused_keys: dict[str, int] = {}
     for (line, record), screening in zip(fresh, screenings, strict=True):
+        key = fingerprint(source, record)
         try:
             ad = _store_new(source, record, screening, screener_version, public_report)
-        except _AlreadyStored as known:  # another request stored it a moment ago
-            outcome.seen_again.append(_store_sighting(source, known.ad, record))
+        except (_AlreadyStored, IntegrityError):
+            # Another request stored the same ad a moment ago: this is one more sighting.
+            known = Ad.objects.filter(fingerprint=key).first()
+            if known is None:
+                outcome.refused.append(Refused(line, "could not be stored (a conflict)"))
+                refused_keys[key] = line
+                continue
+            present[key] = _store_sighting(source, known, record)
+            outcome.seen_again.append(present[key])
             continue
-        except Exception as error:
+        except Exception as error:  # one bad row must not stop the batch
             outcome.refused.append(Refused(line, f"could not be stored ({type(error).__name__})"))
+            refused_keys[key] = line
             continue
+        present[key] = ad
         outcome.stored.append(ad)
-    stored_by_key = {ad.fingerprint: ad for ad in outcome.stored}
-    for record in repeats:
-        first = stored_by_key.get(fingerprint(source, record))
-        if first is not None:
-            outcome.seen_again.append(_store_sighting(source, first, record))
+    for line, record in repeats:
+        key = fingerprint(source, record)
+        if key in present:
+            outcome.seen_again.append(_store_sighting(source, present[key], record))
+        else:
+            first = refused_keys.get(key, 0)
+            outcome.refused.append(
+                Refused(line, f"a repeat of line {first}, which could not be stored")
+            )
     if outcome.stored or outcome.seen_again:
         audit_record(
             actor=actor,
@@ -200,27 +216,26 @@ class _AlreadyStored(Exception):
 
 def _split_known(
     source: Source, valid: list[tuple[int, AdRecord]], outcome: IngestOutcome
-) -> tuple[list[tuple[int, AdRecord]], list[AdRecord]]:
+) -> tuple[list[tuple[int, AdRecord]], list[tuple[int, AdRecord]]]:
     """Record sightings of ads already stored; return the new ads (first of each) and the
     repeats of new ads within this batch (recorded as sightings once the ad is stored)."""
     keys = [fingerprint(source, record) for _, record in valid]
     known = {ad.fingerprint: ad for ad in Ad.objects.filter(fingerprint__in=set(keys))}
     fresh: list[tuple[int, AdRecord]] = []
-    repeats: list[AdRecord] = []
+    repeats: list[tuple[int, AdRecord]] = []
     new_keys: set[str] = set()
     for key, (line, record) in zip(keys, valid, strict=True):
         if key in known:
             outcome.seen_again.append(_store_sighting(source, known[key], record))
         elif key in new_keys:
-            repeats.append(record)
+            repeats.append((line, record))
         else:
             new_keys.add(key)
             fresh.append((line, record))
     return fresh, repeats
 
 
-def _screen(records: list[AdRecord]) -> list[Screening]:
-    screener, _ = current_screener()
+def _screen(screener: Screener, records: list[AdRecord]) -> list[Screening]:
     ads = [
         EngineAd(str(index), record.text, record.language or None)
         for index, record in enumerate(records)

@@ -15,6 +15,7 @@ Every version is kept. Which version scored each ad is on the ad (``model_versio
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -63,21 +64,28 @@ def labelled_decisions() -> list[dict[str, Any]]:
     )
     for ad_id, label, text, language in rows:
         if ad_id not in latest:
-            latest[ad_id] = {"text": text, "lang": language or None, "label": label}
+            latest[ad_id] = {"ad": ad_id, "text": text, "lang": language or None, "label": label}
     return [latest[ad_id] for ad_id in sorted(latest)]
+
+
+def held_out_decision(ad_id: int) -> bool:
+    """Whether decisions on this ad are kept for judging models (about one in five).
+
+    Decided by a hash of the ad's id alone, so an ad never moves between training and judging
+    as decisions are added: a model is never judged on an ad it (or the current one) learnt.
+    """
+    digest = hashlib.sha256(f"fener-held-out:{ad_id}".encode()).digest()
+    return digest[0] % HELD_OUT_EVERY == 0
 
 
 def split_decisions(
     examples: list[dict[str, Any]],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """A deterministic stratified split: every fifth example of each label is held out."""
-    seen: dict[str, int] = defaultdict(int)
+    """Training and held-out decisions, by :func:`held_out_decision` of each ad."""
     train: list[dict[str, Any]] = []
     held_out: list[dict[str, Any]] = []
     for example in examples:
-        position = seen[example["label"]]
-        seen[example["label"]] += 1
-        (held_out if position % HELD_OUT_EVERY == HELD_OUT_EVERY - 1 else train).append(example)
+        (held_out if held_out_decision(example["ad"]) else train).append(example)
     return train, held_out
 
 
@@ -92,12 +100,17 @@ def training_data() -> TrainingData:
     if min(per_label["suspicious"], per_label["legitimate"]) >= MIN_HELD_OUT_PER_LABEL:
         held_out, source = decision_held_out, "decisions"
     else:
-        # Too few to judge on: the decisions all go to training, judged on the devset.
+        # Too few to judge on: judged on the development set's held-out part; the held-out
+        # decisions are still never learnt, so that they can judge later models fairly.
         held_out, source = devset_held_out, "development set"
-        decision_train = decision_train + decision_held_out
-    held_texts = {example["text"] for example in held_out}
+    held_texts = {" ".join(example["text"].split()).casefold() for example in held_out}
+    decision_train = [
+        example
+        for example in decision_train
+        if " ".join(example["text"].split()).casefold() not in held_texts
+    ]
     # An ad of the development set that reviewers decided on must not be learnt and tested.
-    base = [ad for ad in devset_train if ad["text"] not in held_texts]
+    base = [ad for ad in devset_train if " ".join(ad["text"].split()).casefold() not in held_texts]
     return TrainingData(
         train=base + decision_train,
         held_out=held_out,

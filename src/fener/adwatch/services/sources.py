@@ -7,9 +7,11 @@ shown once, when they are made: only their SHA-256 digest and first eight charac
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import re
 import secrets
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import timedelta
 from typing import Any
@@ -406,6 +408,8 @@ def _clean(source: Source) -> None:
     if source.arrival == Arrival.FEED:
         if not source.feed_url.lower().startswith(("http://", "https://")):
             errors["feed_url"] = _("A feed needs its address (http:// or https://).")
+        elif _names_internal_host(source.feed_url):
+            errors["feed_url"] = _("Feeds are read from public internet addresses only.")
         if not source.feed_format:
             errors["feed_format"] = _("Choose the feed's format.")
     else:
@@ -413,6 +417,19 @@ def _clean(source: Source) -> None:
     if errors:
         raise ValidationError(errors)
     source.full_clean(exclude=["institution"])
+
+
+def _names_internal_host(url: str) -> bool:
+    """Whether ``url`` names this machine or a non-public address literally (the fetcher also
+    checks every address it actually connects to)."""
+    host = (urllib.parse.urlsplit(url).hostname or "").strip("[]").lower()
+    if host in {"", "localhost"} or host.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False  # a name: checked when it is resolved and connected to
+    return not feeds.address_allowed(host)
 
 
 def _reject_unknown_fields(fields: Mapping[str, Any]) -> None:

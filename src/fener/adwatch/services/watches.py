@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from fener.adwatch.models import Ad, Notification, Watch, WatchKind
+from fener.adwatch.models import Ad, Notification, Operation, Watch, WatchKind
 from fener.core.access import allowed, require
 from fener.core.audit import audit_record
 from fener.core.models import User
@@ -24,6 +24,9 @@ def watch_add(*, actor: User, kind: str, value: str) -> Watch:
     if not value or len(value) > 200:
         raise ValueError("a watch needs a value of at most 200 characters")
     require(actor, "add", Watch)
+    if kind == WatchKind.OPERATION:
+        # Operations are the monitors' view; a referral receiver never learns their keys.
+        require(actor, "watch", Operation)
     watch, created = Watch.objects.get_or_create(user=actor, kind=kind, value=value)
     if created:
         audit_record(
