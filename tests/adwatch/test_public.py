@@ -528,3 +528,37 @@ def test_the_exercise_ignores_nonsense_in_the_address(client):
     assert response.status_code == 200
     assert "<script>" not in page and "<b>" not in page
     assert "So far you spotted 0 of 8 warning signs. Examples done: 1." in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_flood_limit_is_exact_under_concurrent_requests(settings):
+    """Concurrent requests from one address never slip past the limit (the count is
+    incremented atomically in the database, not read and written back)."""
+    import threading
+
+    from django.db import connection
+    from django.test import RequestFactory
+
+    from fener.adwatch.public_limits import Limit, allow
+
+    if connection.vendor == "sqlite":
+        pytest.skip("the in-memory SQLite test database is not shared between threads")
+    settings.FENER_PUBLIC_CHECKS_PER_MINUTE = 10
+    limit = Limit("check-concurrency", 10, 3600)
+    answers: list[bool] = []
+    lock = threading.Lock()
+
+    def hit():
+        request = RequestFactory().post("/en/check/", REMOTE_ADDR="203.0.113.9")
+        for _ in range(5):
+            answer = allow(limit, request)
+            with lock:
+                answers.append(answer)
+        connection.close()
+
+    threads = [threading.Thread(target=hit) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answers) == 30 and answers.count(True) == 10

@@ -398,3 +398,16 @@ class Upload(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class FloodCounter(models.Model):
+    """Requests from one (hashed) client address in one time window, for the public pages'
+    flood limits. Incremented atomically in the database, so concurrent requests and several
+    server processes share one exact count."""
+
+    key = models.CharField(max_length=120, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

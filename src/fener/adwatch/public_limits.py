@@ -1,9 +1,9 @@
-"""Flood limits for the public pages: a fixed-window counter per client address in the cache.
+"""Flood limits for the public pages: a fixed-window counter per client address.
 
 Only the work that costs something is counted (a check runs the engine, a report writes to
 the review queue). One client over its limit is answered 429; other addresses and the rest of
-the site keep their own counters. The address is hashed before it becomes a cache key, so the
-cache never holds visitors' addresses.
+the site keep their own counters. The address is hashed before it becomes a key, so the
+counters never hold visitors' addresses.
 """
 
 from __future__ import annotations
@@ -11,11 +11,14 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
 
+from fener.adwatch.models import FloodCounter
 from fener.core.request_context import client_ip_var
 
 
@@ -45,15 +48,23 @@ def client_address(request: HttpRequest) -> str:
 
 def allow(limit: Limit, request: HttpRequest) -> bool:
     """Count this request against ``limit``; False once the address is over it."""
-    window = int(time.time() // limit.seconds)
+    now = time.time()
+    window = int(now // limit.seconds)
     address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
-    key = f"fener:public-limit:{limit.scope}:{window}:{address}"
-    cache.add(key, 0, timeout=limit.seconds + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=limit.seconds + 5)
-        count = 1
+    key = f"{limit.scope}:{window}:{address}"
+    with transaction.atomic():
+        # An UPDATE … SET count = count + 1 is atomic in the database: concurrent requests
+        # (threads or processes) never lose a count, unlike a cache's read-then-write.
+        if not FloodCounter.objects.filter(key=key).update(count=F("count") + 1):
+            expires = datetime.fromtimestamp((window + 1) * limit.seconds, tz=UTC)
+            try:
+                with transaction.atomic():
+                    FloodCounter.objects.create(key=key, count=1, expires_at=expires)
+            except IntegrityError:  # another request created it a moment ago
+                FloodCounter.objects.filter(key=key).update(count=F("count") + 1)
+            # Windows that have ended are forgotten when a new one begins.
+            FloodCounter.objects.filter(expires_at__lt=datetime.fromtimestamp(now, tz=UTC)).delete()
+        count = FloodCounter.objects.values_list("count", flat=True).get(key=key)
     return count <= limit.count
 
 
