@@ -2,7 +2,7 @@
 
 A report is the one thing the public page stores, and only when the person asks for it. It
 carries the text and, if the person says so, where they saw the ad: never a name, and the
-audit row has no actor and no client address.
+audit row has no actor, no client address and no request id.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from fener.adwatch.models import Ad, Arrival, Platform, Source
 from fener.adwatch.services.ingestion import ads_ingest
 from fener.core.audit import audit_record, audit_snapshot
 from fener.core.models import Institution, InstitutionType
-from fener.core.request_context import request_context, request_id_var
+from fener.core.request_context import request_context
 
 PUBLIC_SOURCE_NAME = "Public reports"
 SEEN_ON_CHOICES = frozenset(Platform.values) - {Platform.PUBLIC_REPORT.value}
@@ -66,8 +66,9 @@ def public_report_submit(*, text: str, seen_on: str = "") -> Ad:
     record: dict[str, str] = {"text": text}
     if seen_on in SEEN_ON_CHOICES:
         record["seen_on"] = seen_on
-    # Keep the request id (an operator can tie a complaint to the log) but not the address.
-    with request_context(request_id=request_id_var.get(), client_ip=None):
+    # Neither the address nor the request id (which the server's access log ties to the
+    # address): a report can never be traced back to the person who made it.
+    with request_context(request_id="", client_ip=None):
         outcome = ads_ingest(
             source=source,
             records=[(1, record)],
