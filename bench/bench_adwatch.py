@@ -207,6 +207,23 @@ def wait_for(port: int, seconds: float = 60) -> None:
     raise RuntimeError("the server did not start")
 
 
+def start_server(environment: dict[str, str]) -> tuple[int, subprocess.Popen[bytes]]:
+    """``fener serve`` on a free port (8 threads), once it answers."""
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 - our own command
+        [sys.executable, "-m", "fener.cli", "serve", "--port", str(port), "--threads", "8"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(port)
+    except RuntimeError:
+        server.terminate()
+        raise
+    return port, server
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=16)
@@ -220,15 +237,8 @@ def main() -> None:
         home = Path(folder)
         environment = prepare(home, raised)
         token = source_token(environment)
-        port = free_port()
-        server = subprocess.Popen(  # noqa: S603 - our own command
-            [sys.executable, "-m", "fener.cli", "serve", "--port", str(port), "--threads", "8"],
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        port, server = start_server(environment)
         try:
-            wait_for(port)
             rows = [
                 ("trivial view (GET /health/)", scenario_health),
                 ("public page: check an ad (POST /en/check/)", scenario_check_page),
@@ -254,15 +264,8 @@ def main() -> None:
             server.wait(timeout=30)
         # A flood with the default limits: the page answers 429 and the rest stays fast.
         environment.update(FENER_PUBLIC_CHECKS_PER_MINUTE="30")
-        port = free_port()
-        server = subprocess.Popen(  # noqa: S603 - our own command
-            [sys.executable, "-m", "fener.cli", "serve", "--port", str(port), "--threads", "8"],
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        port, server = start_server(environment)
         try:
-            wait_for(port)
             flood: dict[str, object] = {}
 
             def flood_page() -> None:
