@@ -7,7 +7,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from fener.adwatch.api import ingest as ingest_api
-from fener.adwatch.models import Ad, SourceToken
+from fener.adwatch.models import Ad, Source, SourceToken
 from fener.adwatch.services.sources import (
     source_token_create,
     source_token_revoke,
@@ -36,6 +36,26 @@ def _post(plain, body, *, raw=False):
     return client.post(URL, body, format="json")
 
 
+def _batch(plain, response):
+    """Run the worker over the queued tasks, then read the batch's status."""
+    from django.core.management import call_command
+
+    assert response.status_code == 202, response.content
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Source {plain}", HTTP_ACCEPT_LANGUAGE="en")
+    status = client.get(response.json()["status_url"])
+    assert status.status_code == 200
+    answer = status.json()
+    assert answer["status"] == "done"
+    return answer
+
+
+def _sent(plain, body):
+    """POST ``body`` and return the batch's final status (what was stored, seen, refused)."""
+    return _batch(plain, _post(plain, body))
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -47,8 +67,14 @@ def _post(plain, body, *, raw=False):
 )
 def test_one_ad_in_each_body_shape_is_stored(token, source, body):
     response = _post(token[1], body)
-    assert response.status_code == 201
-    assert response.json() == {"stored": 1, "seen_again": 0, "refused": []}
+    assert response.json()["accepted"] == 1 and response.json()["refused"] == []
+    assert not Ad.objects.exists()  # stored by the worker, not in the request
+    answer = _batch(token[1], response)
+    assert {k: answer[k] for k in ("stored", "seen_again", "refused")} == {
+        "stored": 1,
+        "seen_again": 0,
+        "refused": [],
+    }
     ad = Ad.objects.get()
     assert (ad.source, ad.external_id, ad.url) == (source, "a1", "https://fb.example/1")
     assert ad.raw_payload["lang"] == "mk"
@@ -57,12 +83,11 @@ def test_one_ad_in_each_body_shape_is_stored(token, source, body):
     assert SourceToken.objects.get().last_used_at is not None
 
 
-def test_sending_the_same_ads_again_answers_200_and_counts_sightings(token):
+def test_sending_the_same_ads_again_counts_sightings(token):
     body = [{"id": "a1", "text": SUSPICIOUS}, {"text": CLEAN}]
-    assert _post(token[1], body).status_code == 201
-    again = _post(token[1], body)
-    assert again.status_code == 200
-    assert again.json() == {"stored": 0, "seen_again": 2, "refused": []}
+    assert _sent(token[1], body)["stored"] == 2
+    again = _sent(token[1], body)
+    assert (again["stored"], again["seen_again"], again["refused"]) == (0, 2, [])
     assert Ad.objects.count() == 2
     assert set(Ad.objects.values_list("sightings_count", flat=True)) == {2}
 
@@ -76,10 +101,11 @@ def test_good_ads_are_stored_and_bad_ones_refused_with_line_and_reason(token):
         {"id": "a5", "text": CLEAN},
     ]
     response = _post(token[1], body)
-    assert response.status_code == 201
-    answer = response.json()
-    assert (answer["stored"], answer["seen_again"]) == (2, 0)
-    assert [(item["line"], item["reason"]) for item in answer["refused"]] == [
+    assert response.json()["accepted"] == 2
+    refused_at_once = response.json()["refused"]
+    answer = _batch(token[1], response)
+    assert (answer["stored"], answer["seen_again"], answer["refused"]) == (2, 0, [])
+    assert [(item["line"], item["reason"]) for item in refused_at_once] == [
         (2, "missing or empty 'text'"),
         (3, "not an object with fields"),
         (4, "'url' must start with http:// or https://"),
@@ -190,3 +216,20 @@ def test_a_personal_token_or_session_is_not_a_source_token(client, login, monito
     other_scheme.credentials(HTTP_AUTHORIZATION="Token abc")
     assert other_scheme.post(URL, {"text": SUSPICIOUS}, format="json").status_code == 401
     assert not Ad.objects.exists()
+
+
+def test_a_batch_is_visible_only_with_a_token_of_its_source(token, monitor):
+    response = _post(token[1], [{"text": CLEAN}])
+    url = response.json()["status_url"]
+    queued = APIClient()
+    queued.credentials(HTTP_AUTHORIZATION=f"Source {token[1]}")
+    assert queued.get(url).json()["status"] == "queued"
+    other_source = Source.objects.create(
+        name="Other", platform="job_portal", arrival="api", institution=monitor.institution
+    )
+    _, other_plain = source_token_create(actor=monitor, source=other_source, name="other")
+    stranger = APIClient()
+    stranger.credentials(HTTP_AUTHORIZATION=f"Source {other_plain}")
+    assert stranger.get(url).status_code == 404
+    assert stranger.get(URL + "batches/not-a-batch/").status_code == 404
+    assert APIClient().get(url).status_code == 401

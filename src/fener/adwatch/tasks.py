@@ -51,3 +51,28 @@ def watch_email_send(notification_id: int) -> bool:
         subject = _("Fener: a new ad matches your watch")
     send_mail(subject, notification.message, settings.DEFAULT_FROM_EMAIL, [user.email])
     return True
+
+
+@task()
+def api_batch_ingest(source_id: int, token_prefix: str, records: list[list[Any]]) -> dict[str, Any]:
+    """Screen and store a batch sent through the API (records are [line, ad] pairs, already
+    checked when they arrived); the answer is what the batch status shows."""
+    from fener.adwatch.models import Source
+    from fener.adwatch.services.ingestion import ads_ingest
+
+    source = Source.objects.filter(pk=source_id, active=True).first()
+    if source is None:
+        return {
+            "stored": 0,
+            "seen_again": 0,
+            "refused": [
+                {"line": line, "reason": "the source is no longer active"} for line, _ in records
+            ],
+        }
+    outcome = ads_ingest(
+        source=source,
+        records=[(int(line), record) for line, record in records],
+        actor=None,
+        channel=f"api token {token_prefix}",
+    )
+    return outcome.as_dict()

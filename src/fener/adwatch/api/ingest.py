@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import path
+from django.core.exceptions import ValidationError
+from django.tasks import TaskResultStatus
+from django.tasks.exceptions import TaskResultDoesNotExist
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -25,8 +28,9 @@ from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from fener.adwatch.models import SourceToken
-from fener.adwatch.services.ingestion import ads_ingest
+from fener.adwatch.services.ingestion import validate_record
 from fener.adwatch.services.sources import TokenRefused, source_token_use
+from fener.adwatch.tasks import api_batch_ingest
 
 MAX_ADS_PER_REQUEST = 1000
 MAX_BODY_BYTES = 16 * 1024 * 1024
@@ -112,12 +116,29 @@ class IngestAnswerSerializer(serializers.Serializer[Any]):
     refused = RefusedSerializer(many=True)
 
 
+class AcceptedSerializer(serializers.Serializer[Any]):
+    batch = serializers.CharField(help_text="The batch's id, for its status")
+    status_url = serializers.CharField()
+    accepted = serializers.IntegerField(help_text="Ads queued for screening and storage")
+    refused = RefusedSerializer(many=True, help_text="Ads refused at once, with the reason")
+
+
+class BatchSerializer(serializers.Serializer[Any]):
+    batch = serializers.CharField()
+    status = serializers.ChoiceField(["queued", "running", "done", "failed"])
+    stored = serializers.IntegerField(required=False)
+    seen_again = serializers.IntegerField(required=False)
+    refused = RefusedSerializer(many=True, required=False)
+
+
 class ErrorSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
 
 
 class AdIngestView(APIView):
-    """Send ads into the token's source; each ad is stored once, however often it is sent."""
+    """Send ads into the token's source. Each ad is checked at once (refusals come back with
+    the answer); the good ones are screened and stored by the worker, each stored once however
+    often it is sent. The answer names the batch, whose status tells what was stored."""
 
     authentication_classes = [SourceTokenAuthentication]
     permission_classes = [IsSourceClient]
@@ -129,8 +150,7 @@ class AdIngestView(APIView):
         tags=["ads"],
         request=AdSerializer(many=True),
         responses={
-            201: IngestAnswerSerializer,
-            200: IngestAnswerSerializer,
+            202: AcceptedSerializer,
             400: OpenApiResponse(IngestAnswerSerializer, description="Nothing valid was sent"),
             401: OpenApiResponse(ErrorSerializer, description="Missing or refused token"),
             413: OpenApiResponse(ErrorSerializer, description="Too many ads or too large"),
@@ -171,20 +191,57 @@ class AdIngestView(APIView):
                 status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
         client: SourceClient = request.user  # type: ignore[assignment]
-        outcome = ads_ingest(
-            source=client.source,
-            records=list(enumerate(ads, start=1)),
-            actor=None,
-            channel=f"api token {client.token.prefix}",
+        accepted: list[list[Any]] = []
+        refused: list[dict[str, Any]] = []
+        for line, record in enumerate(ads, start=1):
+            checked = validate_record(record)
+            if isinstance(checked, str):
+                refused.append({"line": line, "reason": checked})
+            else:
+                accepted.append([line, record])
+        if not accepted:
+            return Response(
+                {"stored": 0, "seen_again": 0, "refused": refused},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        result = api_batch_ingest.enqueue(client.source.pk, client.token.prefix, accepted)
+        return Response(
+            {
+                "batch": result.id,
+                "status_url": reverse("adwatch-api:ad_batch", args=[result.id]),
+                "accepted": len(accepted),
+                "refused": refused,
+            },
+            status=status.HTTP_202_ACCEPTED,
         )
-        answer_status: int
-        if outcome.stored:
-            answer_status = status.HTTP_201_CREATED
-        elif outcome.seen_again:
-            answer_status = status.HTTP_200_OK
-        else:
-            answer_status = status.HTTP_400_BAD_REQUEST
-        return Response(outcome.as_dict(), status=answer_status)
+
+
+class AdBatchView(APIView):
+    """The status of a batch sent with this source's token: queued, running, or done with
+    what was stored, seen again and refused."""
+
+    authentication_classes = [SourceTokenAuthentication]
+    permission_classes = [IsSourceClient]
+    throttle_classes = [UserRateThrottle]
+
+    @extend_schema(operation_id="ads_batch", tags=["ads"], responses={200: BatchSerializer})
+    def get(self, request: Request, batch: str) -> Response:
+        client: SourceClient = request.user  # type: ignore[assignment]
+        try:
+            result = api_batch_ingest.get_result(batch)
+        except (TaskResultDoesNotExist, ValueError, ValidationError):
+            raise exceptions.NotFound() from None
+        if not result.args or result.args[0] != client.source.pk:
+            raise exceptions.NotFound()  # another source's batch is as good as missing
+        state = {
+            TaskResultStatus.READY: "queued",
+            TaskResultStatus.RUNNING: "running",
+            TaskResultStatus.SUCCESSFUL: "done",
+        }.get(result.status, "failed")
+        answer: dict[str, Any] = {"batch": result.id, "status": state}
+        if state == "done":
+            answer.update(result.return_value)
+        return Response(answer)
 
 
 def _content_length(request: Request) -> int:
@@ -210,4 +267,7 @@ def _error(detail: str, code: int) -> Response:
     return Response({"detail": detail}, status=code)
 
 
-urlpatterns = [path("ads/", AdIngestView.as_view(), name="ad_ingest")]
+urlpatterns = [
+    path("ads/", AdIngestView.as_view(), name="ad_ingest"),
+    path("ads/batches/<str:batch>/", AdBatchView.as_view(), name="ad_batch"),
+]
