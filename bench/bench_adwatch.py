@@ -268,7 +268,7 @@ def main() -> None:
                 environment,
             )
             elapsed = time.perf_counter() - start
-            print(
+            worker_line = (
                 f"\nOne worker then stored the {queued:,} queued ads in {elapsed:,.1f} s "
                 f"({queued / elapsed:,.0f} ads/s, operations refresh included)."
             )
@@ -303,6 +303,7 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
+        print(worker_line)
 
 
 if __name__ == "__main__":
