@@ -59,6 +59,9 @@ def login(client, password):
 _APPEND_ONLY = importlib.import_module("fener.core.migrations.0003_audit_append_only")
 _DEFAULT_ROLES = importlib.import_module("fener.core.migrations.0002_default_roles")
 _ADWATCH_GRANTS = importlib.import_module("fener.adwatch.migrations.0002_grants")
+_ADWATCH_NO_ADMIN_SOURCES = importlib.import_module(
+    "fener.adwatch.migrations.0004_sources_not_for_system_admin"
+)
 
 
 def _set_audit_triggers(install: bool) -> None:
@@ -98,6 +101,7 @@ def _database_as_migrations_left_it(request):
     if not apps.get_model("core", "Role").objects.exists():
         _DEFAULT_ROLES.create_roles(apps, None)
         _ADWATCH_GRANTS.grant(apps, None)
+        _ADWATCH_NO_ADMIN_SOURCES.revoke(apps, None)
     if transactional:
         _set_audit_triggers(install=True)
     yield

@@ -295,3 +295,34 @@ def test_a_feed_source_naming_an_internal_address_is_refused(monitor, url, setti
         )
     assert "feed_url" in refused.value.message_dict
     assert not Source.objects.filter(name="Internal").exists()
+
+
+def test_https_to_an_internal_address_is_refused_before_any_byte_is_sent(feed_server, settings):
+    base, _ = feed_server
+    settings.FENER_FEED_ALLOWED_NETWORKS = []
+    with pytest.raises(feeds.FeedError, match="non-public address"):
+        feeds.feed_fetch(base.replace("http://", "https://") + "/rss")
+    assert _Feeds.hits == []
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.0.0.5",
+        "169.254.169.254",
+        "::1",
+        "::ffff:10.0.0.5",
+        "64:ff9b::a00:5",
+        "64:ff9b:1::a00:5",
+        "2002:7f00:1::",
+        "::7f00:1",
+        "::ffff:0:a00:5",
+        "fd00::1",
+        "0.0.0.0",  # noqa: S104 - an address to refuse, not one to bind
+    ],
+)
+def test_private_addresses_and_ipv6_forms_that_embed_them_are_not_allowed(address, settings):
+    settings.FENER_FEED_ALLOWED_NETWORKS = []
+    assert not feeds.address_allowed(address)
+    assert feeds.address_allowed("93.184.215.14") and feeds.address_allowed("2606:4700::1")

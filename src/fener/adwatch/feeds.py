@@ -50,6 +50,21 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+# IPv6 ranges that carry an IPv4 address inside (NAT64, 6to4, Teredo, IPv4-compatible and
+# -translated forms): they could reach a private IPv4 network, so they are refused.
+_EMBEDDING_IPV4 = tuple(
+    ipaddress.ip_network(network)
+    for network in (
+        "64:ff9b::/96",
+        "64:ff9b:1::/48",
+        "2002::/16",
+        "2001::/32",
+        "::/96",
+        "::ffff:0:0:0/96",
+    )
+)
+
+
 def address_allowed(address: str) -> bool:
     """Whether the server may fetch from IP ``address``: public addresses only, unless the
     operator allows a private range (``FENER_FEED_ALLOWED_NETWORKS``), so that a feed source can
@@ -63,30 +78,48 @@ def address_allowed(address: str) -> bool:
     for network in getattr(settings, "FENER_FEED_ALLOWED_NETWORKS", ()):
         if ip in ipaddress.ip_network(network, strict=False):
             return True
+    if isinstance(ip, ipaddress.IPv6Address) and any(ip in net for net in _EMBEDDING_IPV4):
+        return False
     return ip.is_global and not ip.is_multicast
 
 
-def _check_peer(sock: socket.socket | None) -> None:
-    """Refuse the connection unless the address actually connected to is allowed (checked
-    after connecting, so a name that resolves differently a second time cannot slip by)."""
-    if sock is None:
-        raise FeedError("no connection")
-    address = sock.getpeername()[0]
-    if not address_allowed(address):
+def _checked_connection(
+    address: tuple[str, int], timeout: Any = None, source_address: Any = None
+) -> socket.socket:
+    """``socket.create_connection`` that resolves the name first and connects only to an
+    allowed address (before any byte, TLS handshake included, is sent anywhere)."""
+    host, port = address
+    try:
+        candidates = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:
+        raise FeedError("the feed's host name could not be resolved") from None
+    allowed = [info for info in candidates if address_allowed(str(info[4][0]))]
+    if not allowed or len(allowed) != len(candidates):
+        raise FeedError("the feed address leads to a non-public address")
+    family, kind, protocol, _, socket_address = allowed[0]
+    sock = socket.socket(family, kind, protocol)
+    try:
+        if timeout is not None and timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:  # type: ignore[attr-defined]
+            sock.settimeout(timeout)
+        if source_address:
+            sock.bind(source_address)
+        sock.connect(socket_address)
+    except OSError:
         sock.close()
-        raise FeedError(f"the feed address leads to a non-public address ({address})")
+        raise
+    return sock
 
 
 class _CheckedHTTPConnection(http.client.HTTPConnection):
-    def connect(self) -> None:
-        super().connect()
-        _check_peer(self.sock)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _checked_connection
 
 
 class _CheckedHTTPSConnection(http.client.HTTPSConnection):
-    def connect(self) -> None:
-        super().connect()
-        _check_peer(self.sock)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _checked_connection
 
 
 class _CheckedHTTPHandler(urllib.request.HTTPHandler):

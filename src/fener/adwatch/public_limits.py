@@ -2,13 +2,12 @@
 
 Only the work that costs something is counted (a check runs the engine, a report writes to
 the review queue). One client over its limit is answered 429; other addresses and the rest of
-the site keep their own counters. The address is hashed before it becomes a key, so the
-counters never hold visitors' addresses.
+the site keep their own counters. The address is replaced by a keyed hash (HMAC with the
+secret key) before it becomes a key, so the counters never hold visitors' addresses.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from django.db.models import F
 from django.http import HttpRequest
 
 from fener.adwatch.models import FloodCounter
+from fener.core.api.throttling import hashed_client
 from fener.core.request_context import client_ip_var
 
 
@@ -47,11 +47,17 @@ def client_address(request: HttpRequest) -> str:
 
 
 def allow(limit: Limit, request: HttpRequest) -> bool:
-    """Count this request against ``limit``; False once the address is over it."""
+    """Count this request against ``limit``; False once the address is over it.
+
+    A request already over the limit is refused with one read and no write, so a flood never
+    competes for the database's write lock with the rest of the site.
+    """
     now = time.time()
     window = int(now // limit.seconds)
-    address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
-    key = f"{limit.scope}:{window}:{address}"
+    key = f"{limit.scope}:{window}:{hashed_client(request)}"
+    counted = FloodCounter.objects.filter(key=key).values_list("count", flat=True).first()
+    if counted is not None and counted >= limit.count:
+        return False
     with transaction.atomic():
         # An UPDATE … SET count = count + 1 is atomic in the database: concurrent requests
         # (threads or processes) never lose a count, unlike a cache's read-then-write.
@@ -63,9 +69,10 @@ def allow(limit: Limit, request: HttpRequest) -> bool:
             except IntegrityError:  # another request created it a moment ago
                 FloodCounter.objects.filter(key=key).update(count=F("count") + 1)
             # Windows that have ended are forgotten when a new one begins.
-            FloodCounter.objects.filter(expires_at__lt=datetime.fromtimestamp(now, tz=UTC)).delete()
-        count = FloodCounter.objects.values_list("count", flat=True).get(key=key)
-    return count <= limit.count
+            ended = datetime.fromtimestamp(now, tz=UTC)
+            FloodCounter.objects.filter(expires_at__lt=ended).exclude(key=key).delete()
+        count = FloodCounter.objects.filter(key=key).values_list("count", flat=True).first()
+    return (count or 1) <= limit.count
 
 
 def retry_after(limit: Limit) -> int:

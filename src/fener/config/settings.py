@@ -284,8 +284,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_RATES": {"user": "1200/min", "anon": "60/min"},
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "fener.core.api.throttling.HashedUserRateThrottle",
+        "fener.core.api.throttling.HashedAnonRateThrottle",
     ],
 }
 REST_KNOX = {
@@ -335,7 +335,7 @@ elif not isinstance(FENER_HELP_CONTACTS, list) or not all(
     raise ImproperlyConfigured("FENER_HELP_CONTACTS must be a JSON list of objects")
 
 # Flood limits of the public "check a job offer" page and its API, per client address, and how
-# often feeds are pulled. Counters live in the cache below (one per server process).
+# often feeds are pulled (the page's counters are database rows, the API's in the cache below).
 FENER_PUBLIC_CHECKS_PER_MINUTE = env_int("FENER_PUBLIC_CHECKS_PER_MINUTE", 30)
 FENER_PUBLIC_REPORTS_PER_HOUR = env_int("FENER_PUBLIC_REPORTS_PER_HOUR", 5)
 FENER_PUBLIC_CHECK_API_RATE = os.environ.get("FENER_PUBLIC_CHECK_API_RATE", "30/min")
@@ -354,6 +354,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "fener_cache",
+        # Culling deletes rows in key order; keep it far away (throttles, flags).
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
     }
 }
 

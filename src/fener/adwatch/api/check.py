@@ -26,7 +26,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from fener.adwatch.public_check import TextRefused, screen_text, validate_text
-from fener.adwatch.public_limits import client_address
+from fener.core.api.throttling import hashed_client
 
 
 class PublicCheckThrottle(SimpleRateThrottle):
@@ -40,7 +40,7 @@ class PublicCheckThrottle(SimpleRateThrottle):
     def get_cache_key(self, request: Request, view: Any) -> str:
         # The proxy-aware address the rest of Fener uses (never a raw X-Forwarded-For header,
         # which any client can set).
-        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
+        return self.cache_format % {"scope": self.scope, "ident": hashed_client(request)}
 
 
 class CheckRequestSerializer(serializers.Serializer[Any]):

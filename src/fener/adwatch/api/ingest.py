@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.tasks import TaskResultStatus
-from django.tasks.exceptions import TaskResultDoesNotExist
+from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -24,13 +24,13 @@ from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from fener.adwatch.models import SourceToken
 from fener.adwatch.services.ingestion import validate_record
 from fener.adwatch.services.sources import TokenRefused, source_token_use
 from fener.adwatch.tasks import api_batch_ingest
+from fener.core.api.throttling import HashedUserRateThrottle
 
 MAX_ADS_PER_REQUEST = 1000
 MAX_BODY_BYTES = 16 * 1024 * 1024
@@ -142,7 +142,7 @@ class AdIngestView(APIView):
 
     authentication_classes = [SourceTokenAuthentication]
     permission_classes = [IsSourceClient]
-    throttle_classes = [UserRateThrottle]
+    throttle_classes = [HashedUserRateThrottle]
     parser_classes = [JSONParser]
 
     @extend_schema(
@@ -222,14 +222,14 @@ class AdBatchView(APIView):
 
     authentication_classes = [SourceTokenAuthentication]
     permission_classes = [IsSourceClient]
-    throttle_classes = [UserRateThrottle]
+    throttle_classes = [HashedUserRateThrottle]
 
     @extend_schema(operation_id="ads_batch", tags=["ads"], responses={200: BatchSerializer})
     def get(self, request: Request, batch: str) -> Response:
         client: SourceClient = request.user  # type: ignore[assignment]
         try:
             result = api_batch_ingest.get_result(batch)
-        except (TaskResultDoesNotExist, ValueError, ValidationError):
+        except (TaskResultDoesNotExist, TaskResultMismatch, ValueError, ValidationError):
             raise exceptions.NotFound() from None
         if not result.args or result.args[0] != client.source.pk:
             raise exceptions.NotFound()  # another source's batch is as good as missing

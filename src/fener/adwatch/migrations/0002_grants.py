@@ -18,6 +18,7 @@ GRANTS = {
         "adwatch.view_dashboard",
     ],
     "national_coordinator": ["adwatch.view_dashboard"],
+    "system_admin": ["adwatch.manage_sources"],  # taken back by migration 0004
 }
 NEW_ROLES = {"labour_inspector": "Labour inspector"}
 

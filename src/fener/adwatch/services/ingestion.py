@@ -152,52 +152,57 @@ def ads_ingest(
             outcome.refused.append(Refused(line, checked))
         else:
             valid.append((line, checked))
-    fresh, repeats = _split_known(source, valid, outcome)
-    screener, screener_version = current_screener()  # one call: the version that scored
-    screenings = _screen(screener, [record for _, record in fresh])
-    present: dict[str, Ad] = {}  # fingerprint → the ad now stored (by us or by another request)
-    refused_keys: dict[str, int] = {}
-    for (line, record), screening in zip(fresh, screenings, strict=True):
-        key = fingerprint(source, record)
-        try:
-            ad = _store_new(source, record, screening, screener_version, public_report)
-        except (_AlreadyStored, IntegrityError):
-            # Another request stored the same ad a moment ago: this is one more sighting.
-            known = Ad.objects.filter(fingerprint=key).first()
-            if known is None:
-                outcome.refused.append(Refused(line, "could not be stored (a conflict)"))
+    try:
+        fresh, repeats = _split_known(source, valid, outcome)
+        screener, screener_version = current_screener()  # one call: the version that scored
+        screenings = _screen(screener, [record for _, record in fresh])
+        present: dict[str, Ad] = {}  # fingerprint → the ad now stored (by us or by another request)
+        refused_keys: dict[str, int] = {}
+        for (line, record), screening in zip(fresh, screenings, strict=True):
+            key = fingerprint(source, record)
+            try:
+                ad = _store_new(source, record, screening, screener_version, public_report)
+            except (_AlreadyStored, IntegrityError):
+                # Another request stored the same ad a moment ago: this is one more sighting.
+                known = Ad.objects.filter(fingerprint=key).first()
+                if known is None:
+                    outcome.refused.append(Refused(line, "could not be stored (a conflict)"))
+                    refused_keys[key] = line
+                    continue
+                present[key] = _store_sighting(source, known, record)
+                outcome.seen_again.append(present[key])
+                continue
+            except Exception as error:  # one bad row must not stop the batch
+                outcome.refused.append(
+                    Refused(line, f"could not be stored ({type(error).__name__})")
+                )
                 refused_keys[key] = line
                 continue
-            present[key] = _store_sighting(source, known, record)
-            outcome.seen_again.append(present[key])
-            continue
-        except Exception as error:  # one bad row must not stop the batch
-            outcome.refused.append(Refused(line, f"could not be stored ({type(error).__name__})"))
-            refused_keys[key] = line
-            continue
-        present[key] = ad
-        outcome.stored.append(ad)
-    for line, record in repeats:
-        key = fingerprint(source, record)
-        if key in present:
-            outcome.seen_again.append(_store_sighting(source, present[key], record))
-        else:
-            first = refused_keys.get(key, 0)
-            outcome.refused.append(
-                Refused(line, f"a repeat of line {first}, which could not be stored")
+            present[key] = ad
+            outcome.stored.append(ad)
+        for line, record in repeats:
+            key = fingerprint(source, record)
+            if key in present:
+                outcome.seen_again.append(_store_sighting(source, present[key], record))
+            else:
+                first = refused_keys.get(key, 0)
+                outcome.refused.append(
+                    Refused(line, f"a repeat of line {first}, which could not be stored")
+                )
+    finally:
+        # Audited even when the batch stops half-way: every stored ad is accounted for.
+        if outcome.stored or outcome.seen_again:
+            audit_record(
+                actor=actor,
+                action="adwatch.ingest",
+                target=source,
+                after={
+                    "stored": len(outcome.stored),
+                    "seen_again": len(outcome.seen_again),
+                    "refused": len(outcome.refused),
+                    "channel": channel,
+                },
             )
-    if outcome.stored or outcome.seen_again:
-        audit_record(
-            actor=actor,
-            action="adwatch.ingest",
-            target=source,
-            after={
-                "stored": len(outcome.stored),
-                "seen_again": len(outcome.seen_again),
-                "refused": len(outcome.refused),
-                "channel": channel,
-            },
-        )
     for ad in outcome.stored:
         notify_watchers(ad)
     if outcome.stored:
