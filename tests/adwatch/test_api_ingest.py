@@ -242,3 +242,18 @@ def test_a_batch_is_visible_only_with_a_token_of_its_source(token, monitor):
     assert stranger.get(url).status_code == 404
     assert stranger.get(URL + "batches/not-a-batch/").status_code == 404
     assert APIClient().get(url).status_code == 401
+
+
+def test_a_batch_the_worker_stopped_on_reads_failed_and_says_resending_is_safe(token):
+    from datetime import timedelta
+
+    from django_tasks_db.models import DBTaskResult
+
+    response = _post(token[1], [{"text": CLEAN}])
+    row = DBTaskResult.objects.get()
+    row.claim("a worker that was then killed")
+    DBTaskResult.objects.filter(pk=row.pk).update(started_at=timezone.now() - timedelta(hours=1))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Source {token[1]}", HTTP_ACCEPT_LANGUAGE="en")
+    answer = client.get(response.json()["status_url"]).json()
+    assert answer["status"] == "failed" and "Sending it again is safe" in answer["detail"]

@@ -9,12 +9,14 @@ list, from 1) and reason: 201 when something new was stored, 200 when every ad w
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.tasks import TaskResultStatus
 from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -216,6 +218,9 @@ class AdIngestView(APIView):
         )
 
 
+STALE_BATCH = timedelta(minutes=30)
+
+
 class AdBatchView(APIView):
     """The status of a batch sent with this source's token: queued, running, or done with
     what was stored, seen again and refused."""
@@ -238,9 +243,17 @@ class AdBatchView(APIView):
             TaskResultStatus.RUNNING: "running",
             TaskResultStatus.SUCCESSFUL: "done",
         }.get(result.status, "failed")
+        started = result.started_at
+        if state == "running" and started and timezone.now() - started > STALE_BATCH:
+            state = "failed"  # the worker stopped while storing it (there is no lease)
         answer: dict[str, Any] = {"batch": result.id, "status": state}
         if state == "done":
             answer.update(result.return_value)
+        elif state == "failed":
+            answer["detail"] = _(
+                "The batch stopped before the end; some ads may be stored. Sending it again "
+                "is safe: ads already stored are counted as seen again."
+            )
         return Response(answer)
 
 
