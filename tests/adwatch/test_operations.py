@@ -157,3 +157,26 @@ def test_the_background_task_runs_the_refresh(source, monitor):
     result = operations_refresh_task.call()
     assert result["operations"] == 1
     assert Operation.objects.get().ad_count == 2
+
+
+def test_a_new_ad_joining_a_watched_operation_notifies_its_watchers(source, monitor, make_user):
+    from fener.adwatch.models import Notification
+
+    _ingest(
+        source,
+        monitor,
+        "Работа во Германија, вибер 070 111 222",
+        "Пакување во Австрија, 070 111 222",
+    )
+    operations_refresh()
+    operation = Operation.objects.get()
+    Watch.objects.create(user=monitor, kind=WatchKind.OPERATION, value=operation.key)
+    bystander = make_user("ad_monitor", username="bystander")
+    (new_ad,) = _ingest(source, monitor, "Берење јагоди во Италија, јавете се 070 111 222")
+    operations_refresh()
+    assert list(Notification.objects.filter(user=monitor).values_list("ad", flat=True)) == [
+        new_ad.pk
+    ]
+    assert not Notification.objects.filter(user=bystander).exists()
+    operations_refresh()  # a second refresh tells nobody again
+    assert Notification.objects.filter(user=monitor).count() == 1

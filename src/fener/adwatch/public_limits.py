@@ -19,7 +19,6 @@ from django.http import HttpRequest
 
 from fener.adwatch.models import FloodCounter
 from fener.core.api.throttling import hashed_client
-from fener.core.request_context import client_ip_var
 
 
 @dataclass(frozen=True)
@@ -39,11 +38,6 @@ def check_limit() -> Limit:
 def report_limit() -> Limit:
     """Reports of an ad (default 5 an hour; ``FENER_PUBLIC_REPORTS_PER_HOUR``)."""
     return Limit("report", getattr(settings, "FENER_PUBLIC_REPORTS_PER_HOUR", 5), 3600)
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address as the audit log sees it (the proxy-aware one), else the socket's."""
-    return client_ip_var.get() or request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def allow(limit: Limit, request: HttpRequest) -> bool:

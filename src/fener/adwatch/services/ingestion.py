@@ -31,7 +31,6 @@ from fener.core.models import User
 
 MAX_FIELD_CHARACTERS = 1000
 MAX_ID_CHARACTERS = 200
-_WHITESPACE = re.compile(r"\s+")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -121,13 +120,18 @@ def validate_record(record: Any) -> AdRecord | str:
     )
 
 
+def text_key(text: str) -> str:
+    """``text`` with spacing and case evened out: two copies of one ad give the same key."""
+    return " ".join(text.split()).casefold()
+
+
 def fingerprint(source: Source, record: AdRecord) -> str:
     """The same ad twice gives the same fingerprint: by the source's own id when it has one,
     else by its text with spacing and case evened out."""
     if record.external_id:
         key = f"id\x1f{source.pk}\x1f{record.external_id}"
     else:
-        key = "text\x1f" + _WHITESPACE.sub(" ", record.text).strip().casefold()
+        key = "text\x1f" + text_key(record.text)
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fener.adwatch.models import Decision, ModelVersion
+from fener.adwatch.services.ingestion import text_key
 from fener.analytics.ads.devset import load_devset, split_devset
 from fener.analytics.ads.model import PromotionDecision, RiskModel, promotion_decision
 from fener.analytics.ads.screening import default_model
@@ -99,21 +100,19 @@ def training_data() -> TrainingData:
         per_label[example["label"]] += 1
     # Held-out decisions are never learnt, whichever set judges this time (nor their texts
     # through the development set), so that they can judge this model and later ones fairly.
-    never_learnt = {" ".join(example["text"].split()).casefold() for example in decision_held_out}
+    never_learnt = {text_key(example["text"]) for example in decision_held_out}
     if min(per_label["suspicious"], per_label["legitimate"]) >= MIN_HELD_OUT_PER_LABEL:
         held_out, source = decision_held_out, "decisions"
     else:
         # Too few to judge on: judged on the development set's held-out part; the held-out
         # decisions are still never learnt, so that they can judge later models fairly.
         held_out, source = devset_held_out, "development set"
-    held_texts = never_learnt | {" ".join(e["text"].split()).casefold() for e in held_out}
+    held_texts = never_learnt | {text_key(example["text"]) for example in held_out}
     decision_train = [
-        example
-        for example in decision_train
-        if " ".join(example["text"].split()).casefold() not in held_texts
+        example for example in decision_train if text_key(example["text"]) not in held_texts
     ]
     # An ad of the development set that reviewers decided on must not be learnt and tested.
-    base = [ad for ad in devset_train if " ".join(ad["text"].split()).casefold() not in held_texts]
+    base = [ad for ad in devset_train if text_key(ad["text"]) not in held_texts]
     return TrainingData(
         train=base + decision_train,
         held_out=held_out,

@@ -199,10 +199,18 @@ def operations_refresh() -> dict[str, int]:
         if old_key and old_key not in saved:
             gone[old_key].append(ad_id)
     watches_moved = _move_watches(gone, {k: v for k, v in operation_of.items() if v in saved})
-    # Ads that joined an operation for the first time tell the operation's watchers.
-    for ad in changed:
-        if ad.operation_id is not None and not previous.get(ad.pk):
-            notify_operation_watchers(Ad.objects.get(pk=ad.pk))
+    # Ads that joined a watched operation for the first time tell its watchers (one query for
+    # the watched keys, then only those ads are read).
+    watched = set(Watch.objects.filter(kind=WatchKind.OPERATION).values_list("value", flat=True))
+    joined = [
+        ad.pk
+        for ad in changed
+        if ad.operation_id is not None
+        and not previous.get(ad.pk)
+        and operation_of.get(ad.pk) in watched
+    ]
+    for ad in Ad.objects.filter(pk__in=joined).select_related("operation"):
+        notify_operation_watchers(ad)
     counts["deleted"], _ = Operation.objects.exclude(key__in=list(saved)).delete()
     summary = {
         "ads": len(ads),
