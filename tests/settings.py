@@ -4,7 +4,7 @@ import os
 import tempfile
 
 os.environ.setdefault("FENER_SECRET_KEY", "test-secret-key-" + "t" * 60)
-os.environ.setdefault("FENER_DATA_KEY", "test-data-key-not-secret")
+os.environ.setdefault("FENER_DATA_KEY", "test-data-key-not-secret-but-long-enough-for-the-vault")
 os.environ.setdefault("FENER_TLS", "0")
 os.environ.setdefault("FENER_HOME", tempfile.mkdtemp(prefix="fener-test-"))
 os.environ.setdefault("DEBUG", "0")

@@ -5,8 +5,9 @@ Everything an operator sets is an environment variable:
 - ``DATABASE_URL``: PostgreSQL in production (``postgres://user:pass@host:5432/fener``);
   when absent, an embedded SQLite database in WAL mode under ``FENER_HOME``.
 - ``FENER_SECRET_KEY``: Django's signing key. Required unless ``DEBUG`` is on.
-- ``FENER_DATA_KEY``: the key that encrypts identity data at field level. Required unless
-  ``DEBUG`` is on.
+- ``FENER_DATA_KEY``: the secret that encrypts identity data at field level (at least 32
+  characters; several separated by commas while rotating: the first encrypts, all decrypt; see
+  ``fener cases rotate-key``). Required unless ``DEBUG`` is on.
 - ``DEBUG``: ``1`` for development only.
 - ``FENER_HOME``: where the embedded database and collected static files live (default ``./var``).
 - ``FENER_ALLOWED_HOSTS``: comma-separated host names (default ``127.0.0.1,localhost``).
@@ -26,6 +27,13 @@ Everything an operator sets is an environment variable:
 - ``FENER_PUBLIC_CHECKS_PER_MINUTE`` (30), ``FENER_PUBLIC_REPORTS_PER_HOUR`` (5),
   ``FENER_PUBLIC_CHECK_API_RATE`` ("30/min"): flood limits of the public page and its API, per
   client address; ``FENER_FEED_PULL_MINUTES`` (15): how often a feed source is due.
+- ``FENER_CASE_RETENTION`` ("default=5,not_a_victim=2,child=10"): years after a case closes
+  (by closure reason; ``child`` is the minimum for a child's case) before its identity data
+  are erased and the case kept only anonymised.
+- ``FENER_REFLECTION_PERIOD_DAYS`` (60): a foreign victim's reflection and recovery period.
+- ``FENER_REFERRAL_RESPONSE_DAYS`` (5): default deadline to answer a case referral.
+- ``FENER_STATISTICS_K`` (10): the k of the anonymised case statistics export.
+- ``FENER_DOCUMENT_MAX_BYTES`` (10 MB): the largest photo or document in the identity vault.
 """
 
 from __future__ import annotations
@@ -100,6 +108,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "fener.core",
     "fener.adwatch",
+    "fener.cases",
 ]
 
 MIDDLEWARE = [
@@ -366,3 +375,29 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("FENER_LOG_LEVEL", "WARNING")},
 }
+
+
+def env_retention(name: str, default: str) -> dict[str, int]:
+    """``default=5,not_a_victim=2,child=10``: years after closure before identity is erased."""
+    schedule: dict[str, int] = {}
+    for part in os.environ.get(name, default).split(","):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        if not sep or not value.strip().isdigit():
+            raise ImproperlyConfigured(
+                f"{name} must look like 'default=5,not_a_victim=2,child=10', not {part!r}"
+            )
+        schedule[key.strip()] = int(value)
+    schedule.setdefault("default", 5)
+    return schedule
+
+
+# Victim cases (fener.cases)
+FENER_CASE_RETENTION_YEARS = env_retention(
+    "FENER_CASE_RETENTION", "default=5,not_a_victim=2,child=10"
+)
+FENER_REFLECTION_PERIOD_DAYS = env_int("FENER_REFLECTION_PERIOD_DAYS", 60)
+FENER_REFERRAL_RESPONSE_DAYS = env_int("FENER_REFERRAL_RESPONSE_DAYS", 5)
+FENER_STATISTICS_K = env_int("FENER_STATISTICS_K", 10)
+FENER_DOCUMENT_MAX_BYTES = env_int("FENER_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)

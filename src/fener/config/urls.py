@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("i18n/setlang/", set_language, name="set_language"),
     path("ads/", include("fener.adwatch.urls")),
     path("check/", include("fener.adwatch.public_urls")),
+    path("cases/", include("fener.cases.urls")),
     path("", include("fener.core.urls")),
     prefix_default_language=True,
 )

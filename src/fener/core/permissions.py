@@ -24,6 +24,20 @@ PERMISSIONS: dict[str, Promise] = {
     "adwatch.manage_models": _("Retrain and promote the ad risk model"),
     "adwatch.view_referrals": _("See ads referred to one's own institution"),
     "adwatch.view_dashboard": _("See the ad monitoring dashboard"),
+    # Victim cases (fener.cases; granted to roles by its migration 0002)
+    "cases.work_on_cases": _("Work on the victim cases whose team one belongs to"),
+    "cases.open_cases": _("Open new victim cases"),
+    "cases.read_identity": _(
+        "Read and record victims' identity data (team members, with a purpose)"
+    ),
+    "cases.supervise_cases": _("Supervise every case of one's own institution and its team"),
+    "cases.decide_status": _("Record formal identification decisions"),
+    "cases.override_consent": _("Refer a case without consent on a lawful basis"),
+    "cases.receive_referrals": _("Receive and answer case referrals sent to one's institution"),
+    "cases.view_statistics": _("See anonymised case statistics and export them"),
+    "cases.national_overview": _("See the national overview of the referral mechanism"),
+    "cases.review_forms": _("Review proposed new forms of exploitation (expert panel)"),
+    "cases.manage_services": _("Manage the catalogue of support services"),
 }
 
 ROLE_LABELS: dict[str, Promise] = {

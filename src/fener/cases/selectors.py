@@ -1,0 +1,248 @@
+"""Every read of case management, scoped to the acting user through the gatekeeper.
+
+Identity data are read only through :func:`identity_for` and :func:`document_for`, which need
+``read_identity`` on the case (role, active team membership) and a stated purpose, and write an
+audit row for every read.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fener.cases.models import (
+    Case,
+    CaseReferral,
+    ExploitationForm,
+    FollowUp,
+    FormStatus,
+    IdentityDocument,
+    IdentityRecord,
+    ServiceProvider,
+    TeamMembership,
+)
+from fener.cases.services.errors import CaseInputError
+from fener.cases.vocabulary import CaseStatus, ReadPurpose, ReferralStatus
+from fener.core.access import NotFound, get_visible, require, restrict
+from fener.core.audit import audit_read
+from fener.core.models import User
+
+
+def cases_for(user: User, action: str = "view") -> QuerySet[Case]:
+    """The cases ``user`` may act on with ``action``."""
+    return restrict(Case.objects.all(), user, action).select_related("owner_institution")
+
+
+def case_get(user: User, code: str, action: str = "view") -> Case:
+    """One case by its code, or ``NotFound`` whether it is missing or hidden."""
+    return get_visible(
+        Case.objects.select_related("owner_institution", "case_owner", "municipality"),
+        user,
+        action,
+        code=code,
+    )
+
+
+def caseload(user: User) -> QuerySet[Case]:
+    """The open cases on whose team the user is, oldest registration first."""
+    member_of = TeamMembership.objects.filter(user=user, removed_at__isnull=True).values("case_id")
+    return (
+        cases_for(user)
+        .filter(pk__in=member_of, status__in=[CaseStatus.ACTIVE, CaseStatus.FOLLOW_UP])
+        .prefetch_related("exploitation_forms")
+        .order_by("registered_on", "id")
+    )
+
+
+def due_follow_ups(user: User, *, within_days: int = 14) -> QuerySet[FollowUp]:
+    """Open follow-ups of the user's cases that are due within ``within_days`` or overdue,
+    those assigned to the user first."""
+    horizon = timezone.localdate() + datetime.timedelta(days=within_days)
+    return (
+        FollowUp.objects.filter(
+            case__in=cases_for(user, "change"),
+            done_on__isnull=True,
+            due_on__lte=horizon,
+            case__status__in=[CaseStatus.ACTIVE, CaseStatus.FOLLOW_UP],
+        )
+        .select_related("case", "assigned_to")
+        .order_by("due_on", "id")
+    )
+
+
+def incoming_referrals(user: User, *, open_only: bool = False) -> QuerySet[CaseReferral]:
+    """Referrals addressed to the user's institution (never the cases behind them)."""
+    referrals = restrict(CaseReferral.objects.all(), user, "respond").filter(
+        to_institution_id=user.institution_id
+    )
+    if not open_only:
+        referrals = restrict(CaseReferral.objects.all(), user, "view").filter(
+            to_institution_id=user.institution_id
+        )
+    else:
+        referrals = referrals.filter(status__in=[ReferralStatus.PENDING, ReferralStatus.ACCEPTED])
+    return referrals.select_related("from_institution", "to_institution").order_by(
+        "respond_by", "id"
+    )
+
+
+def pending_outgoing_referrals(user: User) -> QuerySet[CaseReferral]:
+    """Referrals of the user's cases still waiting for an answer."""
+    return (
+        CaseReferral.objects.filter(case__in=cases_for(user), status=ReferralStatus.PENDING)
+        .select_related("case", "to_institution")
+        .order_by("respond_by", "id")
+    )
+
+
+def referral_get(user: User, pk: int, action: str = "view") -> CaseReferral:
+    return get_visible(
+        CaseReferral.objects.select_related("case", "from_institution", "to_institution"),
+        user,
+        action,
+        pk=pk,
+    )
+
+
+def referral_payload_for(user: User, referral: CaseReferral) -> dict[str, Any]:
+    """What the receiving side may read of a referral: the shared copy. Reading a copy that
+    holds identity data is audited."""
+    payload = referral.payload or {}
+    from fener.cases.vocabulary import IDENTITY_SECTIONS
+
+    if IDENTITY_SECTIONS & set(payload):
+        audit_read(actor=user, target=referral, purpose="referral: shared identity data")
+    return payload
+
+
+def team_of(user: User, case: Case) -> QuerySet[TeamMembership]:
+    require(user, "view", case)
+    return case.team.filter(removed_at__isnull=True).select_related("user", "user__institution")
+
+
+def _purpose_text(purpose: str, detail: str) -> str:
+    if purpose not in ReadPurpose.values:
+        raise CaseInputError({"purpose": _("Say why you need to see the identity data.")})
+    label = str(ReadPurpose(purpose).label)
+    return f"{purpose}: {detail.strip()}"[:300] if detail.strip() else f"{purpose}: {label}"[:300]
+
+
+def identity_for(
+    user: User, case: Case, *, purpose: str, detail: str = ""
+) -> IdentityRecord | None:
+    """The case's identity record, for a team member allowed to read it, with an audited purpose.
+
+    Returns ``None`` when nothing has been recorded (the read is audited all the same).
+    """
+    require(user, "read_identity", case)
+    text = _purpose_text(purpose, detail)
+    audit_read(actor=user, target=case, purpose=text)
+    return IdentityRecord.objects.filter(case=case).first()
+
+
+def documents_of(user: User, case: Case) -> QuerySet[IdentityDocument]:
+    """The list of documents (kind, size, date: no content, no file name)."""
+    require(user, "read_identity", case)
+    return case.documents.defer("content", "filename").order_by("-uploaded_at")
+
+
+def document_for(
+    user: User, case: Case, pk: int, *, purpose: str, detail: str = ""
+) -> IdentityDocument:
+    """One document with its content, for an audited purpose."""
+    require(user, "read_identity", case)
+    text = _purpose_text(purpose, detail)
+    document = case.documents.filter(pk=pk).first()
+    if document is None:
+        raise NotFound()
+    audit_read(actor=user, target=document, purpose=text)
+    return document
+
+
+def exploitation_forms_for(user: User) -> QuerySet[ExploitationForm]:
+    """Forms a case can be tagged with: the taxonomy and those under review."""
+    return restrict(ExploitationForm.objects.all(), user, "view").filter(
+        status__in=[FormStatus.PROMOTED, FormStatus.PROPOSED]
+    )
+
+
+def forms_to_review(user: User) -> QuerySet[ExploitationForm]:
+    return (
+        restrict(ExploitationForm.objects.all(), user, "review")
+        .filter(status=FormStatus.PROPOSED)
+        .annotate(case_count=Count("cases"))
+    )
+
+
+def service_providers_for(
+    user: User, *, domain: str = "", gender_sensitive: bool = False, child_friendly: bool = False
+) -> QuerySet[ServiceProvider]:
+    providers = restrict(ServiceProvider.objects.filter(is_active=True), user, "view")
+    if gender_sensitive:
+        providers = providers.filter(Q(women_only=True) | Q(female_staff_available=True))
+    if child_friendly:
+        providers = providers.filter(child_friendly=True)
+    if domain:
+        # JSON list membership, portable across SQLite and PostgreSQL.
+        providers = [p for p in providers if domain in p.domains]  # type: ignore[assignment]
+    return providers
+
+
+@dataclass(frozen=True)
+class InstitutionLoad:
+    """One row of the national overview (no case content, only counts)."""
+
+    institution: str
+    open_cases: int
+    overdue_referrals: int
+    overdue_follow_ups: int
+
+
+def national_overview(user: User) -> list[InstitutionLoad]:
+    """Counts per institution for the national coordinator: open cases, overdue referrals and
+    follow-ups. Needs ``cases.national_overview``; reveals nothing about a person."""
+    from fener.core.access import AccessDenied, has_permission
+
+    if not has_permission(user, "cases.national_overview"):
+        raise AccessDenied("cases.national_overview")
+    today = timezone.localdate()
+    open_statuses = [CaseStatus.ACTIVE, CaseStatus.FOLLOW_UP]
+    rows: dict[str, list[int]] = {}
+    for name, count in (
+        Case.objects.filter(status__in=open_statuses)
+        .values_list("owner_institution__name_en")
+        .annotate(n=Count("id"))
+    ):
+        rows.setdefault(name, [0, 0, 0])[0] = count
+    for name, count in (
+        CaseReferral.objects.filter(status=ReferralStatus.PENDING, respond_by__lt=today)
+        .values_list("to_institution__name_en")
+        .annotate(n=Count("id"))
+    ):
+        rows.setdefault(name, [0, 0, 0])[1] = count
+    for name, count in (
+        FollowUp.objects.filter(
+            done_on__isnull=True, due_on__lt=today, case__status__in=open_statuses
+        )
+        .values_list("case__owner_institution__name_en")
+        .annotate(n=Count("id"))
+    ):
+        rows.setdefault(name, [0, 0, 0])[2] = count
+    return [InstitutionLoad(name, *values) for name, values in sorted(rows.items())]
+
+
+def case_detail_prefetch() -> list[Any]:
+    return [
+        Prefetch(
+            "team",
+            queryset=TeamMembership.objects.filter(removed_at__isnull=True).select_related(
+                "user", "user__institution"
+            ),
+        ),
+        "exploitation_forms",
+    ]

@@ -1,0 +1,1 @@
+"""Every write of case management: keyword-only, one transaction, gatekeeper check, audit row."""

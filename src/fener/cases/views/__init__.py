@@ -1,0 +1,1 @@
+"""Thin HTML views of case management."""

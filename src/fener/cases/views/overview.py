@@ -1,0 +1,7 @@
+"""Placeholder until this page is written (replaced in this change)."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+
+def national_overview(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    raise Http404
