@@ -11,7 +11,8 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case as ConditionalValue
+from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,11 +27,19 @@ from fener.cases.models import (
     ServiceProvider,
     TeamMembership,
 )
+from fener.cases.policies import NATIONAL, RECEIVE
 from fener.cases.services.errors import CaseInputError
-from fener.cases.vocabulary import CaseStatus, ReadPurpose, ReferralStatus
-from fener.core.access import NotFound, get_visible, require, restrict
+from fener.cases.vocabulary import IDENTITY_SECTIONS, CaseStatus, ReadPurpose, ReferralStatus
+from fener.core.access import (
+    AccessDenied,
+    NotFound,
+    get_visible,
+    has_permission,
+    require,
+    restrict,
+)
 from fener.core.audit import audit_read
-from fener.core.models import User
+from fener.core.models import Institution, User
 
 
 def cases_for(user: User, action: str = "view") -> QuerySet[Case]:
@@ -76,18 +85,24 @@ def due_follow_ups(user: User, *, within_days: int = 14) -> QuerySet[FollowUp]:
 
 
 def incoming_referrals(user: User, *, open_only: bool = False) -> QuerySet[CaseReferral]:
-    """Referrals addressed to the user's institution (never the cases behind them)."""
+    """Referrals addressed to the user's institution, for a user who receives referrals there
+    (never the cases behind them): pending first, then accepted, then the closed ones, each by
+    deadline."""
     referrals = restrict(CaseReferral.objects.all(), user, "respond").filter(
         to_institution_id=user.institution_id
     )
-    if not open_only:
-        referrals = restrict(CaseReferral.objects.all(), user, "view").filter(
-            to_institution_id=user.institution_id
-        )
-    else:
+    if open_only:
         referrals = referrals.filter(status__in=[ReferralStatus.PENDING, ReferralStatus.ACCEPTED])
-    return referrals.select_related("from_institution", "to_institution").order_by(
-        "respond_by", "id"
+    progress = ConditionalValue(
+        When(status=ReferralStatus.PENDING, then=Value(0)),
+        When(status=ReferralStatus.ACCEPTED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        referrals.select_related("from_institution", "to_institution")
+        .annotate(progress=progress)
+        .order_by("progress", "respond_by", "id")
     )
 
 
@@ -110,13 +125,26 @@ def referral_get(user: User, pk: int, action: str = "view") -> CaseReferral:
 
 
 def referral_payload_for(user: User, referral: CaseReferral) -> dict[str, Any]:
-    """What the receiving side may read of a referral: the shared copy. Reading a copy that
-    holds identity data is audited."""
-    payload = referral.payload or {}
-    from fener.cases.vocabulary import IDENTITY_SECTIONS
+    """The shared copy of a referral, for the receiving institution only (a user there who
+    receives referrals). Empty once the referral is rejected or revoked.
 
-    if IDENTITY_SECTIONS & set(payload):
-        audit_read(actor=user, target=referral, purpose="referral: shared identity data")
+    The sending side works on the case itself and is refused here (``AccessDenied``; anyone
+    who may not even see the referral gets ``NotFound``): the copy can hold identity data that
+    a sender without ``read_identity`` must not read. Reading a copy that holds identity data
+    is audited, naming the sections.
+    """
+    receiving = has_permission(user, RECEIVE) and referral.to_institution_id == user.institution_id
+    if not receiving:
+        require(user, "view", referral)
+        raise AccessDenied("referral payload")
+    payload: dict[str, Any] = dict(referral.payload or {})
+    shared_identity = sorted(str(section) for section in IDENTITY_SECTIONS & set(payload))
+    if shared_identity:
+        audit_read(
+            actor=user,
+            target=referral,
+            purpose="referral: shared identity data (" + ", ".join(shared_identity) + ")",
+        )
     return payload
 
 
@@ -195,45 +223,66 @@ def service_providers_for(
 
 @dataclass(frozen=True)
 class InstitutionLoad:
-    """One row of the national overview (no case content, only counts)."""
+    """One row of the national overview (no case content, only counts).
+
+    ``institution`` is the name in the reader's language; ``pending_referrals`` are those
+    addressed to the institution and not yet answered, ``overdue_referrals`` the part of them
+    past the deadline; ``pending_abroad`` are the referrals it sent across the border that
+    wait for an answer.
+    """
 
     institution: str
     open_cases: int
     overdue_referrals: int
     overdue_follow_ups: int
+    country: str = "MK"
+    pending_referrals: int = 0
+    pending_abroad: int = 0
 
 
 def national_overview(user: User) -> list[InstitutionLoad]:
-    """Counts per institution for the national coordinator: open cases, overdue referrals and
-    follow-ups. Needs ``cases.national_overview``; reveals nothing about a person."""
-    from fener.core.access import AccessDenied, has_permission
-
-    if not has_permission(user, "cases.national_overview"):
-        raise AccessDenied("cases.national_overview")
+    """Counts per institution for the national coordinator: open cases, referrals waiting for
+    an answer (overdue ones and those sent abroad too) and overdue follow-ups. Needs
+    ``cases.national_overview``; reveals nothing about a person. Institutions are named in the
+    active language and sorted by that name."""
+    if not has_permission(user, NATIONAL):
+        raise AccessDenied(NATIONAL)
     today = timezone.localdate()
     open_statuses = [CaseStatus.ACTIVE, CaseStatus.FOLLOW_UP]
-    rows: dict[str, list[int]] = {}
-    for name, count in (
-        Case.objects.filter(status__in=open_statuses)
-        .values_list("owner_institution__name_en")
-        .annotate(n=Count("id"))
-    ):
-        rows.setdefault(name, [0, 0, 0])[0] = count
-    for name, count in (
-        CaseReferral.objects.filter(status=ReferralStatus.PENDING, respond_by__lt=today)
-        .values_list("to_institution__name_en")
-        .annotate(n=Count("id"))
-    ):
-        rows.setdefault(name, [0, 0, 0])[1] = count
-    for name, count in (
-        FollowUp.objects.filter(
-            done_on__isnull=True, due_on__lt=today, case__status__in=open_statuses
+    pending = CaseReferral.objects.filter(status=ReferralStatus.PENDING)
+    counts: dict[str, dict[int, int]] = {
+        "open_cases": _count_by(
+            Case.objects.filter(status__in=open_statuses), "owner_institution_id"
+        ),
+        "pending_referrals": _count_by(pending, "to_institution_id"),
+        "overdue_referrals": _count_by(pending.filter(respond_by__lt=today), "to_institution_id"),
+        "pending_abroad": _count_by(pending.filter(cross_border=True), "from_institution_id"),
+        "overdue_follow_ups": _count_by(
+            FollowUp.objects.filter(
+                done_on__isnull=True, due_on__lt=today, case__status__in=open_statuses
+            ),
+            "case__owner_institution_id",
+        ),
+    }
+    ids = set().union(*(by_institution.keys() for by_institution in counts.values()))
+    rows = [
+        InstitutionLoad(
+            institution=institution.name,
+            country=institution.country,
+            open_cases=counts["open_cases"].get(institution.pk, 0),
+            pending_referrals=counts["pending_referrals"].get(institution.pk, 0),
+            overdue_referrals=counts["overdue_referrals"].get(institution.pk, 0),
+            pending_abroad=counts["pending_abroad"].get(institution.pk, 0),
+            overdue_follow_ups=counts["overdue_follow_ups"].get(institution.pk, 0),
         )
-        .values_list("case__owner_institution__name_en")
-        .annotate(n=Count("id"))
-    ):
-        rows.setdefault(name, [0, 0, 0])[2] = count
-    return [InstitutionLoad(name, *values) for name, values in sorted(rows.items())]
+        for institution in Institution.objects.filter(pk__in=ids)
+    ]
+    return sorted(rows, key=lambda row: (row.institution.casefold(), row.country))
+
+
+def _count_by(queryset: QuerySet[Any], field: str) -> dict[int, int]:
+    """How many rows of ``queryset`` there are per value of ``field`` (an institution id)."""
+    return dict(queryset.order_by().values_list(field).annotate(n=Count("id")))
 
 
 def case_detail_prefetch() -> list[Any]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -181,14 +182,18 @@ def anonymise(
     Returns
     -------
     Release
-        When no level choice succeeds within ``max_suppression`` (fewer than ``k`` records),
-        it releases nothing: every row withheld, every level at the top.
+        When no choice of levels succeeds within ``max_suppression`` (with hierarchies that end
+        in ``"*"``: when there are fewer than ``k`` records), it releases nothing: every row
+        withheld, every level at the top.
 
     Raises
     ------
     AnonymisationError
-        For ``k < 1``, ``max_suppression`` outside [0, 1], no quasi-identifiers, a record
-        without one of the columns or with a value a hierarchy refuses.
+        For ``k`` below 1, ``max_suppression`` outside [0, 1], no quasi-identifiers, a
+        hierarchy with fewer than 2 levels or more than :data:`MAX_LATTICE_NODES` level
+        combinations, and a record that is not a mapping, lacks a quasi-identifier column, or
+        holds a value there that is not a string or that its hierarchy refuses. The message
+        names the record (counting from 0) and the column.
 
     Examples
     --------
@@ -212,6 +217,7 @@ def anonymise(
     'age band → 0-17/18-29/30+'
     """
     _check_k(k)
+    k = int(k)  # a NumPy integer too, so that the report stays JSON-safe
     budget = _suppression_budget(max_suppression, len(records))
     table = _EncodedTable(records, quasi_identifiers)
     chosen = _least_loss_node(table, k, budget)
@@ -234,14 +240,14 @@ def anonymise(
 
 
 def _check_k(k: int) -> None:
-    if isinstance(k, bool) or not isinstance(k, int):
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral):
         raise AnonymisationError(f"k must be an integer, got {type(k).__name__}")
     if k < 1:
         raise AnonymisationError(f"k must be at least 1, got {k}")
 
 
 def _suppression_budget(max_suppression: float, total: int) -> int:
-    if isinstance(max_suppression, bool) or not isinstance(max_suppression, int | float):
+    if isinstance(max_suppression, bool) or not isinstance(max_suppression, numbers.Real):
         raise AnonymisationError(
             f"max_suppression must be a number, got {type(max_suppression).__name__}"
         )
@@ -276,6 +282,21 @@ def _check_record(index: int, record: Mapping[str, str], columns: Sequence[str])
             )
 
 
+def _check_hierarchies(quasi_identifiers: Mapping[str, Hierarchy]) -> None:
+    for column, hierarchy in quasi_identifiers.items():
+        levels = hierarchy.levels
+        if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2:
+            raise AnonymisationError(
+                f"the hierarchy of column {column!r} needs at least 2 levels, has {levels!r}"
+            )
+    nodes = math.prod(hierarchy.levels for hierarchy in quasi_identifiers.values())
+    if nodes > MAX_LATTICE_NODES:
+        raise AnonymisationError(
+            f"{nodes} level combinations to search (at most {MAX_LATTICE_NODES}): "
+            "use fewer quasi-identifiers or hierarchies with fewer levels"
+        )
+
+
 def _least_loss_node(table: _EncodedTable, k: int, budget: int) -> tuple[int, ...] | None:
     """The satisfying node of least loss (then fewest withheld, then first), or None."""
     if table.total == 0:
@@ -308,20 +329,9 @@ class _EncodedTable:
     ) -> None:
         self.records = records
         self.columns = _checked_columns(list(quasi_identifiers))
+        _check_hierarchies(quasi_identifiers)
         self.hierarchies = list(quasi_identifiers.values())
         self.total = len(records)
-        for column, hierarchy in quasi_identifiers.items():
-            levels = hierarchy.levels
-            if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2:
-                raise AnonymisationError(
-                    f"the hierarchy of column {column!r} needs at least 2 levels, has {levels!r}"
-                )
-        nodes = math.prod(hierarchy.levels for hierarchy in self.hierarchies)
-        if nodes > MAX_LATTICE_NODES:
-            raise AnonymisationError(
-                f"{nodes} level combinations to search (at most {MAX_LATTICE_NODES}): "
-                "use fewer quasi-identifiers or hierarchies with fewer levels"
-            )
         numberings, recorded = self._number_recorded_values()
         self.values: list[list[list[str]]] = []
         self.codes: list[list[IntArray]] = []
@@ -374,12 +384,15 @@ class _EncodedTable:
         self, node: tuple[int, ...], class_of_combination: IntArray, withheld: npt.NDArray[np.bool_]
     ) -> list[dict[str, str]]:
         kept_rows = np.flatnonzero(~withheld[class_of_combination[self.combination_of_row]])
+        generalised: dict[int, dict[str, str]] = {}  # by combination, each computed once
         released = []
         for row in kept_rows.tolist():
-            record = dict(self.records[row])
-            combination = self.combinations[self.combination_of_row[row]]
-            record.update(self._generalised_values(node, combination))
-            released.append(record)
+            combination = int(self.combination_of_row[row])
+            if combination not in generalised:
+                generalised[combination] = self._generalised_values(
+                    node, self.combinations[combination]
+                )
+            released.append({**self.records[row], **generalised[combination]})
         return released
 
     def withheld_classes(

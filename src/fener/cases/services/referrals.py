@@ -236,9 +236,12 @@ def referral_respond(
     *, actor: User, referral: CaseReferral, accept: bool, note: str = ""
 ) -> CaseReferral:
     """The receiving institution accepts or rejects a pending referral (rejecting erases the copy)."""
-    require(actor, "respond", referral)
+    # Whoever may see the referral learns why an answer is refused (answered twice, revoked)
+    # rather than a bare "forbidden": the policy itself refuses answers to closed referrals.
+    require(actor, "view", referral)
     if referral.status != ReferralStatus.PENDING:
-        raise WrongState(_("This referral has already been answered."))
+        raise WrongState(_("This referral has already been answered or withdrawn."))
+    require(actor, "respond", referral)
     if not accept and not note.strip():
         raise CaseInputError({"note": _("Say why the referral is rejected.")})
     with transaction.atomic():
@@ -262,9 +265,10 @@ def referral_respond(
 
 def referral_complete(*, actor: User, referral: CaseReferral, note: str = "") -> CaseReferral:
     """The receiving institution reports the referred service as given."""
-    require(actor, "respond", referral)
+    require(actor, "view", referral)
     if referral.status != ReferralStatus.ACCEPTED:
         raise WrongState(_("Only an accepted referral can be completed."))
+    require(actor, "respond", referral)
     with transaction.atomic():
         before = audit_snapshot(referral)
         referral.status = ReferralStatus.COMPLETED
@@ -284,6 +288,9 @@ def referral_complete(*, actor: User, referral: CaseReferral, note: str = "") ->
 
 def referral_revoke(*, actor: User, referral: CaseReferral, reason: str) -> CaseReferral:
     """The sending side withdraws a referral: the receiver loses the shared copy at once."""
+    require(actor, "view", referral)
+    if referral.status not in {ReferralStatus.PENDING, ReferralStatus.ACCEPTED}:
+        raise WrongState(_("Only a pending or accepted referral can be revoked."))
     require(actor, "revoke", referral)
     text = required_text("reason", reason)
     with transaction.atomic():

@@ -129,6 +129,7 @@ def protection_measure_record(
     require(actor, "change", case)
     if kind not in ProtectionMeasure.Kind.values:
         raise CaseInputError({"kind": _("Choose a kind of protection measure.")})
+    not_in_future("issued_on", issued_on, timezone.localdate())
     if expires_on is not None and expires_on < issued_on:
         raise CaseInputError({"expires_on": _("A measure cannot expire before it is issued.")})
     with transaction.atomic():
@@ -168,7 +169,9 @@ def consent_record(
     if method not in Consent.Method.values:
         raise CaseInputError({"method": _("Choose how the consent was given.")})
     if case.is_child and method != Consent.Method.GUARDIAN:
-        require_child_safeguards(case, _("Consent for a child"))
+        raise CaseInputError(
+            {"method": _("For a child, consent is given by the appointed guardian.")}
+        )
     if (
         method == Consent.Method.GUARDIAN
         and not case.guardians.filter(ended_on__isnull=True).exists()

@@ -1,0 +1,98 @@
+"""Key rotation of the identity vault: re-encrypt every encrypted value with the current key.
+
+Runs table by table on the raw column values (never decrypting into model objects), in
+batches, each batch in one transaction; running it twice is harmless. Blind indexes are
+recomputed with the new key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db import connection, transaction
+
+from fener.cases import vault
+from fener.cases.fields import EncryptedBinaryField, EncryptedJSONField, EncryptedTextField
+from fener.cases.models import IdentityRecord
+from fener.cases.services.identity import match_key
+
+_ENCRYPTED = (EncryptedTextField, EncryptedJSONField, EncryptedBinaryField)
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class RotationResult:
+    values: int
+    tables: int
+
+
+def encrypted_columns() -> list[tuple[str, str, list[str], bool]]:
+    """(table, primary key column, encrypted columns, binary?) for every model that has some."""
+    found: list[tuple[str, str, list[str], bool]] = []
+    for model in apps.get_app_config("cases").get_models():
+        text = [
+            str(f.column)
+            for f in model._meta.fields
+            if isinstance(f, EncryptedTextField | EncryptedJSONField)
+        ]
+        binary = [str(f.column) for f in model._meta.fields if isinstance(f, EncryptedBinaryField)]
+        if text:
+            found.append((model._meta.db_table, str(model._meta.pk.column), text, False))
+        if binary:
+            found.append((model._meta.db_table, str(model._meta.pk.column), binary, True))
+    return found
+
+
+def _rotate_table(table: str, pk: str, columns: list[str], binary: bool) -> int:
+    quote = connection.ops.quote_name
+    count = 0
+    last = None
+    select = f"SELECT {quote(pk)}, {', '.join(quote(c) for c in columns)} FROM {quote(table)}"  # noqa: S608 (names from the models)
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if last is None:
+                cursor.execute(f"{select} ORDER BY {quote(pk)} LIMIT %s", [BATCH])
+            else:
+                cursor.execute(
+                    f"{select} WHERE {quote(pk)} > %s ORDER BY {quote(pk)} LIMIT %s", [last, BATCH]
+                )
+            rows = cursor.fetchall()
+            if not rows:
+                return count
+            for row in rows:
+                last = row[0]
+                updates: dict[str, Any] = {}
+                for column, value in zip(columns, row[1:], strict=True):
+                    if value is None or value == "":
+                        continue
+                    if binary:
+                        updates[column] = vault.reencrypt(bytes(value))
+                    else:
+                        updates[column] = vault.reencrypt(str(value).encode()).decode()
+                if updates:
+                    assignments = ", ".join(f"{quote(c)} = %s" for c in updates)
+                    cursor.execute(
+                        f"UPDATE {quote(table)} SET {assignments} WHERE {quote(pk)} = %s",  # noqa: S608
+                        [*updates.values(), last],
+                    )
+                    count += len(updates)
+
+
+def rotate_key() -> RotationResult:
+    """Re-encrypt all encrypted values with the first secret of ``FENER_DATA_KEY``."""
+    total = 0
+    tables = encrypted_columns()
+    for table, pk, columns, binary in tables:
+        total += _rotate_table(table, pk, columns, binary)
+    for record in IdentityRecord.objects.all().iterator(chunk_size=BATCH):
+        values = {
+            "given_name": record.given_name,
+            "family_name": record.family_name,
+            "birth_date": record.birth_date,
+        }
+        key = match_key(values)
+        if key != record.match_key:
+            IdentityRecord.objects.filter(pk=record.pk).update(match_key=key)
+    return RotationResult(values=total, tables=len({t[0] for t in tables}))

@@ -1,0 +1,118 @@
+"""Retention: after the schedule set by ``FENER_CASE_RETENTION``, a closed case's identity data
+are erased and the case is kept only in anonymised form.
+
+What is erased: the identity record, documents and photos, perpetrators' names, phones,
+accounts and details, every encrypted free text (notes, reasons, conclusions, objectives,
+goal descriptions, follow-up notes, referral purposes and copies, guardian names), the exact
+ages (replaced by their CTDC band's lower bound) and the municipality. What stays: the
+pseudonymous profile in generalised form, the statuses with their dates and institutions,
+the structure of the support given (domains, services, outcomes), for statistics.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from fener.cases.models import (
+    BestInterestsAssessment,
+    Case,
+    CaseNote,
+    CaseReferral,
+    FollowUp,
+    GuardianAppointment,
+    IdentityDocument,
+    IdentityRecord,
+    Perpetrator,
+    ProtectionMeasure,
+    Screening,
+    StatusDecision,
+    SupportGoal,
+    SupportPlan,
+)
+from fener.cases.vocabulary import CaseStatus, age_band
+from fener.core.audit import audit_record
+
+_BAND_FLOOR = {
+    "0-8": 0,
+    "9-17": 9,
+    "18-20": 18,
+    "21-23": 21,
+    "24-26": 24,
+    "27-29": 27,
+    "30-38": 30,
+    "39-47": 39,
+    "48+": 48,
+}
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    anonymised: list[str]
+
+
+def _generalised_age(age: int | None) -> int | None:
+    return None if age is None else _BAND_FLOOR.get(age_band(age))
+
+
+def case_anonymise(case: Case) -> None:
+    """Erase the identity data of one case (in the caller's transaction) and audit it."""
+    IdentityRecord.objects.filter(case=case).delete()
+    IdentityDocument.objects.filter(case=case).delete()
+    CaseNote.objects.filter(case=case).delete()
+    Perpetrator.objects.filter(case=case).update(name="", phones=None, accounts=None, details="")
+    Screening.objects.filter(case=case).update(notes="")
+    StatusDecision.objects.filter(case=case).update(reasons="")
+    BestInterestsAssessment.objects.filter(case=case).update(conclusion="")
+    GuardianAppointment.objects.filter(case=case).update(guardian_name="")
+    ProtectionMeasure.objects.filter(case=case).update(reference="")
+    SupportPlan.objects.filter(case=case).update(objectives="")
+    SupportGoal.objects.filter(plan__case=case).update(description="")
+    FollowUp.objects.filter(case=case).update(notes="")
+    CaseReferral.objects.filter(case=case).update(
+        purpose="", payload=None, override_reason="", response_note=""
+    )
+    Case.objects.filter(pk=case.pk).update(
+        closure_note="",
+        age_at_registration=_generalised_age(case.age_at_registration),
+        age_when_trafficked=_generalised_age(case.age_when_trafficked),
+        municipality=None,
+        exploitation_municipality=None,
+        anonymised_at=timezone.now(),
+    )
+    audit_record(
+        actor=None,
+        action="cases.anonymise",
+        target=case,
+        after={
+            "retention_until": case.retention_until.isoformat() if case.retention_until else None
+        },
+        purpose="retention schedule",
+    )
+
+
+def retention_apply(*, today: datetime.date | None = None) -> RetentionResult:
+    """Anonymise every closed case whose retention date has passed (each in its own
+    transaction, so one failure leaves the others done and itself untouched)."""
+    today = today or timezone.localdate()
+    due = Case.objects.filter(
+        status__in=[CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED],
+        anonymised_at__isnull=True,
+        retention_until__lte=today,
+    ).order_by("retention_until", "id")
+    done: list[str] = []
+    for case in due:
+        with transaction.atomic():
+            locked = (
+                Case.objects.select_for_update()
+                .filter(pk=case.pk, anonymised_at__isnull=True, retention_until__lte=today)
+                .first()
+            )
+            if locked is None or locked.is_open:
+                continue
+            case_anonymise(locked)
+            done.append(locked.code)
+    return RetentionResult(anonymised=done)
