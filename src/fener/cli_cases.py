@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
 
 
@@ -51,3 +54,67 @@ def rotate_key() -> None:
     )
     if len(secrets) > 1:
         click.echo("Now remove the old secret(s) from FENER_DATA_KEY.")
+
+
+@cases.command("export-stats")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="File to write (FILE.csv or FILE.json); standard output when left out.",
+)
+@click.option(
+    "--k",
+    "k",
+    type=int,
+    default=None,
+    help="Smallest group of look-alike cases (default FENER_STATISTICS_K, 10; at least 2).",
+)
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["csv", "json"]),
+    default=None,
+    help="csv or json (default: from the file's extension, else csv).",
+)
+def export_stats(output: Path | None, k: int | None, file_format: str | None) -> None:
+    """Write the anonymised, k-anonymous case statistics (CTDC/HTCDS shape).
+
+    \b
+    The same export as the statistics page. With a CSV file, the report of what was
+    generalised and withheld goes to FILE.report.json beside it; on standard output it goes
+    to standard error. JSON carries its report inside. Every export is audited.
+    """
+    if file_format is None:
+        suffix = output.suffix.lower().lstrip(".") if output is not None else "csv"
+        if suffix not in ("csv", "json"):
+            raise click.BadParameter(
+                "the file name must end in .csv or .json, or give --format",
+                param_hint="-o/--output",
+            )
+        file_format = suffix
+    from fener.cli import _setup_django
+
+    _setup_django()
+    from fener.cases.statistics import StatisticsInputError, statistics_export_command
+
+    try:
+        export = statistics_export_command(k=k, file_format=file_format)
+    except StatisticsInputError as error:
+        raise click.BadParameter(error.message, param_hint="--k") from None
+    text = export.render(file_format)
+    report = json.dumps(export.report, ensure_ascii=False, indent=1)
+    if output is None:
+        click.echo(text, nl=False)
+        if file_format == "csv":
+            click.echo(report, err=True)
+    else:
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        if file_format == "csv":
+            output.with_suffix(".report.json").write_text(report + "\n", encoding="utf-8")
+    click.echo(
+        f"Released {export.report['released']} of {export.report['total']} cases at "
+        f"k={export.k}; withheld {export.report['suppressed']}.",
+        err=True,
+    )

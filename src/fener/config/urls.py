@@ -11,6 +11,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("api/v1/", include("fener.core.api.urls")),
     path("api/v1/", include("fener.adwatch.api.urls")),
+    path("api/v1/", include("fener.cases.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

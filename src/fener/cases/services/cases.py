@@ -18,6 +18,7 @@ from fener.cases.models import (
     DecidingBody,
     ExploitationForm,
     FormStatus,
+    Perpetrator,
     Screening,
     StatusDecision,
     TeamMembership,
@@ -37,6 +38,7 @@ from fener.cases.vocabulary import (
     ClosureReason,
     ControlMethod,
     Industry,
+    PerpetratorRole,
     RecruitmentMethod,
     RecruitmentPlatform,
     Relationship,
@@ -506,3 +508,57 @@ def form_review(
             after=audit_snapshot(form),
         )
     return form
+
+
+def perpetrator_add(
+    *,
+    actor: User,
+    case: Case,
+    roles: list[str],
+    sex: str = Sex.UNKNOWN,
+    citizenship: str = "",
+    relationship: str = "",
+    name: str = "",
+    phones: list[str] | None = None,
+    accounts: list[str] | None = None,
+    details: str = "",
+) -> Perpetrator:
+    """Record a suspected perpetrator with their roles (HTCDS perpetrator context).
+
+    Name, phones, accounts and details are identity data: they need ``change_identity`` and
+    are stored encrypted; phones are kept in E.164 and accounts (IBANs) without spaces.
+    """
+    require(actor, "change_identity" if (name or phones or accounts or details) else "change", case)
+    if not case.is_open:
+        raise WrongState(_("A closed case cannot be changed; reopen it first."))
+    chosen = code_list("roles", roles, PerpetratorRole)
+    if not chosen:
+        raise CaseInputError({"roles": _("Choose at least one role.")})
+    values = {
+        "sex": code_list("sex", [sex], Sex)[0],
+        "citizenship": country("citizenship", citizenship),
+        "relationship": code_list("relationship", [relationship], Relationship)[0]
+        if relationship
+        else "",
+    }
+    from fener.cases.services.identity import IdentityInput, _clean
+
+    cleaned = _clean(IdentityInput(phones=list(phones or [])))
+    iban_list = ["".join(str(a).split()).upper()[:40] for a in accounts or [] if str(a).strip()]
+    with transaction.atomic():
+        perpetrator = Perpetrator.objects.create(
+            case=case,
+            roles=chosen,
+            name=name.strip()[:200],
+            phones=cleaned["phones"],
+            accounts=iban_list,
+            details=details.strip()[:5000],
+            **values,
+        )
+        audit_record(
+            actor=actor,
+            action="cases.perpetrator_add",
+            target=case,
+            after=audit_snapshot(perpetrator),
+        )
+    return perpetrator

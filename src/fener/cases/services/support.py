@@ -12,12 +12,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -49,6 +48,9 @@ from fener.core.access import require
 from fener.core.audit import audit_changes, audit_record, audit_snapshot
 from fener.core.models import Institution, Municipality, User
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 DEFAULT_SCHEDULE_MONTHS = (1, 3, 6, 12, 24)
 _LONGEST_SCHEDULE_MONTHS = 120
 
@@ -60,8 +62,8 @@ class OutcomeIndicator:
     """One outcome recorded at a follow-up: a code and its closed list of values."""
 
     code: str
-    label: Promise
-    values: tuple[tuple[str, Promise], ...]
+    label: StrPromise
+    values: tuple[tuple[str, StrPromise], ...]
 
     @property
     def codes(self) -> tuple[str, ...]:
