@@ -162,12 +162,17 @@ def test_sensitive_read_is_recorded_with_its_purpose(make_user):
 @pytest.mark.django_db
 def test_demo_builder_loads_everything_and_can_run_twice():
     """Runs on the suite's database, so on PostgreSQL in CI as well as on SQLite."""
+    from fener.cases.demo_data import EXTRA_ACCOUNTS
+    from fener.cases.models import Case
     from fener.core.demo import DEMO_ACCOUNTS, build_demo
     from fener.core.models import Institution, Municipality
 
     for _ in range(2):
         accounts = build_demo(password="a demo password long enough")
-    assert len(accounts) == len(DEMO_ACCOUNTS) == User.objects.count()
+    # One printed account per role; the case teams' extra colleagues are not printed.
+    assert len(accounts) == len(DEMO_ACCOUNTS)
+    assert User.objects.count() == len(DEMO_ACCOUNTS) + len(EXTRA_ACCOUNTS)
+    assert Case.objects.count() == 300
     assert Municipality.objects.count() == 80
     assert Institution.objects.filter(type="social_work_centre").count() >= 10
     assert {a.roles.get().code for a in accounts} == {spec.role_code for spec in DEMO_ACCOUNTS}

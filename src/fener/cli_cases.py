@@ -118,3 +118,16 @@ def export_stats(output: Path | None, k: int | None, file_format: str | None) ->
         f"k={export.k}; withheld {export.report['suppressed']}.",
         err=True,
     )
+
+
+@cases.command("send-reminders")
+def send_reminders() -> None:
+    """E-mail reminders of follow-ups due within 3 days or overdue, and of referrals whose
+    answer is due within a day or late. Each reminder is sent once; run it daily."""
+    from fener.cli import _setup_django
+
+    _setup_django()
+    from fener.cases.tasks import case_reminders_send
+
+    summary = case_reminders_send.call()
+    click.echo(", ".join(f"{key.replace('_', ' ')}: {value}" for key, value in summary.items()))

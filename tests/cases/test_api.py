@@ -139,6 +139,29 @@ def test_the_list_shows_visible_cases_by_code_without_identity(case, worker, mak
 
 
 @pytest.mark.django_db
+def test_the_list_and_detail_cost_the_same_queries_however_much_there_is(case, worker, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(worker)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    detail_url = f"{CASES}{case.code}/"
+    list_before, detail_before = queries(CASES), queries(detail_url)
+    for number in range(3):
+        case_services.case_open(actor=worker, profile={"sex": "male"})
+        member = make_user("case_worker", username=f"member-{number}")
+        _add_to_team(worker, case, member, "social_worker")
+        _consent(worker, case, "assistance")
+    assert queries(CASES) == list_before
+    assert queries(detail_url) == detail_before
+
+
+@pytest.mark.django_db
 def test_the_list_filters_by_status_and_refuses_unknown_filter_values(case, worker):
     client = _client(worker)
     assert client.get(CASES, {"status": "active"}).json()["count"] == 1

@@ -147,7 +147,7 @@ def test_the_page_shows_only_the_buttons_the_user_may_use(client, login, people,
     if response.status_code != 200:
         return
     page = response.content.decode()
-    view, edit, identity, team, close = MATRIX[role]
+    _view, edit, identity, team, close = MATRIX[role]
     assert (reverse("cases:case_edit", args=[case.code]) in page) == (edit == 200)
     assert (reverse("cases:identity", args=[case.code]) in page) == (identity == 200)
     assert (reverse("cases:team", args=[case.code]) in page) == (team == 200)
@@ -239,14 +239,14 @@ def test_refused_posts_change_nothing_and_write_no_audit_row(
 
 def test_hidden_cases_answer_404_and_visible_but_refused_403(client, login, people, case):
     login(people["observer"])
-    assert client.post(
-        reverse("cases:note_add", args=[case.code]), {"text": "x"}
-    ).status_code == 403
+    assert (
+        client.post(reverse("cases:note_add", args=[case.code]), {"text": "x"}).status_code == 403
+    )
     client.logout()
     login(people["supervisor_other"])
-    assert client.post(
-        reverse("cases:note_add", args=[case.code]), {"text": "x"}
-    ).status_code == 404
+    assert (
+        client.post(reverse("cases:note_add", args=[case.code]), {"text": "x"}).status_code == 404
+    )
 
 
 def test_a_removed_member_loses_access_at_once(client, login, people, case):

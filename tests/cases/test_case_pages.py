@@ -63,10 +63,10 @@ def _refer(actor, case, to_institution):
     )
 
 
-def _row_with(page, text):
-    """The table row of ``page`` that contains ``text``."""
-    rows = [row for row in re.split(r"<tr[ >]", page) if text in row]
-    assert rows, text
+def _row_with(page, *texts):
+    """The first table row of ``page`` that contains every one of ``texts``."""
+    rows = [row for row in re.split(r"<tr[ >]", page) if all(text in row for text in texts)]
+    assert rows, texts
     return rows[0]
 
 
@@ -109,8 +109,7 @@ def test_the_worklist_puts_what_waits_on_others_first(
     assert "overdue" in _row_with(page, "Late visit")
     assert "overdue" not in _row_with(page, "Coming visit")
     assert "Far visit" not in page
-    row = _row_with(page, f">{mine.code}<")
-    assert "Female" in row
+    row = _row_with(page, f">{mine.code}<", "Female")
     assert "21–23" in row
     assert mine.registered_on.isoformat() in row
 
@@ -307,7 +306,16 @@ def test_the_child_flag_follows_the_age_or_else_the_tick_box(
 def test_the_case_page_shows_the_whole_case_without_identity(client, login, worker, far_worker):
     case = _open(worker, sex="female", age_at_registration=16, citizenship=["AL"])
     case_services.team_add(actor=worker, case=case, user=far_worker, role=TeamRole.LAWYER)
-    _consent(worker, case, "interview")
+    safeguards.guardian_appoint(
+        actor=worker,
+        case=case,
+        appointing_institution=worker.institution,
+        appointed_on=TODAY(),
+        guardian_name="The guardian",
+    )
+    safeguards.consent_record(
+        actor=worker, case=case, scope="interview", method="guardian", given_on=TODAY()
+    )
     screening = screening_record(
         actor=worker,
         case=case,
@@ -328,7 +336,8 @@ def test_the_case_page_shows_the_whole_case_without_identity(client, login, work
     assert reverse("cases:safeguards", args=[case.code]) in page
     assert reverse("cases:support_plan", args=[case.code]) in page
     assert reverse("cases:identity", args=[case.code]) in page
-    assert "No guardian appointed" in page
+    assert f"appointed on {TODAY().isoformat()} by {worker.institution.name}" in page
+    assert "The guardian" not in page  # the guardian's name is on the safeguards page
     assert "Identification interview" in page  # the consent's scope
 
 
@@ -480,7 +489,7 @@ def test_a_status_decision_is_recorded_with_its_screening(client, login, worker)
     page = client.get(url, {"screening": screening.pk}).content.decode()
     assert "Advice from the latest screening" in page
     assert "Strong indication of trafficking" in page
-    assert "It never decides a person's status" in page
+    assert "It never decides" in page
     assert f'<option value="{screening.pk}" selected>' in page
     response = client.post(
         url,
@@ -560,9 +569,7 @@ def test_closing_for_another_reason_needs_a_note(client, login, worker):
     case = _open(worker)
     login(worker)
     url = reverse("cases:case_close", args=[case.code])
-    response = client.post(
-        url, {"reason": "other", "closed_on": TODAY().isoformat(), "version": 1}
-    )
+    response = client.post(url, {"reason": "other", "closed_on": TODAY().isoformat(), "version": 1})
     assert response.status_code == 400
     assert "Say why the case is closed." in response.content.decode()
     assert Case.objects.get(pk=case.pk).status == CaseStatus.ACTIVE
@@ -652,7 +659,9 @@ def test_the_last_case_manager_cannot_be_removed(client, login, worker):
     member = TeamMembership.objects.get(case=case)
     login(worker)
     response = client.post(
-        reverse("cases:team", args=[case.code]), {"action": "remove", "member": member.pk}, follow=True
+        reverse("cases:team", args=[case.code]),
+        {"action": "remove", "member": member.pk},
+        follow=True,
     )
     assert "Add another case manager before removing the last one." in response.content.decode()
     member.refresh_from_db()
@@ -677,7 +686,7 @@ def test_team_members_read_notes_and_a_supervisor_off_the_team_does_not(
     login(supervisor)
     page = client.get(reverse("cases:case_detail", args=[case.code])).content.decode()
     assert "Met at the shelter today." not in page
-    assert "Notes are read by the members of the case&#x27;s team." in page
+    assert "Notes are read by the members of the case" in page
 
 
 def test_an_empty_note_is_refused(client, login, worker):

@@ -88,6 +88,8 @@ def test_a_case_worker_sees_the_taxonomy_and_proposes_a_form(as_user, worker):
         ("Forced criminality", 0)
     ]
     assert url("form_review", form.pk) not in text_of(listing)  # case workers do not review
+    names = [form.name for form in listing.context["taxonomy"]]
+    assert len(names) == 11 and names == sorted(names)
 
 
 def test_the_proposal_shows_how_many_cases_are_tagged(as_user, worker, proposal):

@@ -21,8 +21,10 @@ from fener.cases.statistics import (
     COLUMNS,
     MAX_SUPPRESSION,
     QUASI_IDENTIFIERS,
+    LEVEL_WORDS,
     StatisticsInputError,
     anonymised_export,
+    quasi_identifier_hierarchies,
     statistics_dashboard,
 )
 from fener.cli import main
@@ -485,6 +487,21 @@ def test_dashboard_previews_what_the_export_withholds(client, login, statisticia
     assert f'data-figure="suppressed">{expected["suppressed"]}<' in page
     assert f'data-figure="released">{expected["released"]}<' in page
     assert "export.csv?k=12" in page
+
+
+def test_every_generalisation_level_has_words():
+    hierarchies = quasi_identifier_hierarchies()
+    assert list(hierarchies) == list(QUASI_IDENTIFIERS)
+    for column, hierarchy in hierarchies.items():
+        assert len(LEVEL_WORDS[column]) == hierarchy.levels
+
+
+@pytest.mark.django_db
+def test_dashboard_says_in_words_how_each_column_is_released(client, login, statistician):
+    _save([_case(statistician.institution, n) for n in range(3)])  # fewer than k: all withheld
+    page = login(statistician).get(DASHBOARD, {"k": 5}).content.decode()
+    assert page.count("<td>withheld</td>") == len(QUASI_IDENTIFIERS)
+    assert "the export would release nothing" in page
 
 
 @pytest.mark.django_db

@@ -378,7 +378,7 @@ def _referrals(world: _World, case: Case, owner: User, registered: datetime.date
         "xk-kp-dithb": "return",
     }.get(target.key, "additional_services")
     sections = ["profile", "exploitation"] + (["name", "contacts"] if rng.random() < 0.4 else [])
-    override = {}
+    override: dict[str, Any] = {}
     if not safeguards.active_consent(
         case,
         ConsentScope.SHARING_ABROAD if target.country != "MK" else ConsentScope.SHARING_NATIONAL,

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fener.analytics.privacy import (
     AgeBandHierarchy,
@@ -428,7 +429,8 @@ class CountriesHierarchy:
         return _COUNTRIES.describe(level)
 
 
-def _quasi_identifiers() -> dict[str, Hierarchy]:
+def quasi_identifier_hierarchies() -> dict[str, Hierarchy]:
+    """How far each quasi-identifier may be generalised, most important first."""
     return {
         "yearOfRegistration": YearHierarchy(),
         "gender": CategoryHierarchy(GENDER_GROUPS, name="gender"),
@@ -436,6 +438,41 @@ def _quasi_identifiers() -> dict[str, Hierarchy]:
         "citizenship": CountriesHierarchy(),
         "countryOfExploitation": CountriesHierarchy(),
     }
+
+
+_COUNTRY_LEVELS = (
+    gettext_lazy("country"),
+    gettext_lazy("UN sub-region"),
+    gettext_lazy("UN region"),
+    gettext_lazy("withheld"),
+)
+LEVEL_WORDS: dict[str, tuple[Any, ...]] = {
+    "yearOfRegistration": (
+        gettext_lazy("year"),
+        gettext_lazy("two-year span"),
+        gettext_lazy("five-year span"),
+        gettext_lazy("withheld"),
+    ),
+    "gender": (
+        gettext_lazy("as recorded"),
+        gettext_lazy("transgender and gender non-conforming people together"),
+        gettext_lazy("withheld"),
+    ),
+    "ageBroad": (
+        gettext_lazy("CTDC age band"),
+        gettext_lazy("0–17, 18–29 or 30+"),
+        gettext_lazy("minor or adult"),
+        gettext_lazy("withheld"),
+    ),
+    "citizenship": _COUNTRY_LEVELS,
+    "countryOfExploitation": _COUNTRY_LEVELS,
+}
+"""What each level of :func:`quasi_identifier_hierarchies` means, in the reader's language."""
+
+
+def generalisation_in_words(report: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Each quasi-identifier of an export's report with what it was released as."""
+    return [(column, str(LEVEL_WORDS[column][level])) for column, level in report["levels"].items()]
 
 
 def _joined(codes: Iterable[str], names: Mapping[str, str]) -> str:
@@ -572,7 +609,7 @@ def anonymised_export(*, k: object = None) -> StatisticsExport:
     k = export_k(k)
     release = anonymise(
         _case_rows(),
-        quasi_identifiers=_quasi_identifiers(),
+        quasi_identifiers=quasi_identifier_hierarchies(),
         k=k,
         max_suppression=MAX_SUPPRESSION,
     )

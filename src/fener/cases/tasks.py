@@ -186,3 +186,11 @@ def case_reminders_send() -> dict[str, int]:
 
 
 # --- Other background work of case management ------------------------------------------------
+
+
+@task()
+def retention_apply_task() -> list[str]:
+    """Anonymise the closed cases whose retention period has ended (audited, one per case)."""
+    from fener.cases.services.retention import retention_apply
+
+    return retention_apply().anonymised

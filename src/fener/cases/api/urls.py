@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from fener.cases.api import views
+from fener.cases.api import referrals, views
 
 app_name = "cases-api"
 
@@ -14,17 +14,21 @@ urlpatterns = [
     path("cases/<str:code>/screenings/", views.CaseScreening.as_view(), name="case-screenings"),
     path("cases/<str:code>/consents/", views.CaseConsent.as_view(), name="case-consents"),
     path("cases/<str:code>/referrals/", views.CaseReferralCreate.as_view(), name="case-referrals"),
-    path("case-referrals/", views.IncomingReferralList.as_view(), name="referral-list"),
-    path("case-referrals/<int:pk>/", views.ReferralDetail.as_view(), name="referral-detail"),
+    path("case-referrals/", referrals.IncomingReferralList.as_view(), name="referral-list"),
+    path("case-referrals/<int:pk>/", referrals.ReferralDetail.as_view(), name="referral-detail"),
     path(
         "case-referrals/<int:pk>/respond/",
-        views.ReferralRespond.as_view(),
+        referrals.ReferralRespond.as_view(),
         name="referral-respond",
     ),
     path(
         "case-referrals/<int:pk>/complete/",
-        views.ReferralComplete.as_view(),
+        referrals.ReferralComplete.as_view(),
         name="referral-complete",
     ),
-    path("case-referrals/<int:pk>/revoke/", views.ReferralRevoke.as_view(), name="referral-revoke"),
+    path(
+        "case-referrals/<int:pk>/revoke/",
+        referrals.ReferralRevoke.as_view(),
+        name="referral-revoke",
+    ),
 ]

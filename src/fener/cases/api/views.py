@@ -3,36 +3,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, cast
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics, serializers, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fener.analytics.identification import ADVICE_NOTICE
 from fener.cases import selectors
+from fener.cases.api.errors import ERRORS, service_errors
 from fener.cases.api.serializers import (
     CaseChangeSerializer,
     CaseDetailSerializer,
     CaseOpenSerializer,
     CaseSummarySerializer,
-    ConflictSerializer,
     ConsentRecordSerializer,
     ConsentSerializer,
     IdentityReadSerializer,
     IdentitySerializer,
-    ReferralCompleteSerializer,
     ReferralCreateSerializer,
-    ReferralDetailSerializer,
-    ReferralRespondSerializer,
-    ReferralRevokeSerializer,
     ReferralSummarySerializer,
     ScreeningAdviceSerializer,
     ScreeningRecordSerializer,
@@ -43,18 +36,10 @@ from fener.cases.models import Case, IdentityRecord, Screening, StatusDecision
 from fener.cases.policies import membership
 from fener.cases.services import cases as case_services
 from fener.cases.services import referrals as referral_services
-from fener.cases.services.errors import (
-    CaseInputError,
-    ConsentRequired,
-    SafeguardMissing,
-    StaleEdit,
-    WrongState,
-)
 from fener.cases.services.safeguards import consent_record
 from fener.cases.services.screening import screening_record
 from fener.cases.vocabulary import CaseStatus, TraffickingStatus
 from fener.core import selectors as core_selectors
-from fener.core.access import AccessDenied
 from fener.core.models import Institution, Municipality, User
 
 CASES = ["cases"]
@@ -65,9 +50,12 @@ def actor(request: Request) -> User:
     return cast(User, request.user)
 
 
-def valid_input(serializer_class: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:
+def valid_input(
+    serializer_class: type[serializers.Serializer[Any]], request: Request
+) -> dict[str, Any]:
+    """The request's body checked by ``serializer_class`` (400 with field errors if not)."""
     serializer = serializer_class(data=request.data)
-    serializer.isvalid_input(raise_exception=True)
+    serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
 

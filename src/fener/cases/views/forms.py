@@ -26,6 +26,7 @@ from fener.cases.services.errors import WrongState
 from fener.core.access import AccessDenied, allowed, get_visible, require
 from fener.core.forms import apply_service_errors
 from fener.core.http import AuthenticatedHttpRequest
+from fener.core.models.translated import localized_name_field
 
 
 @login_required
@@ -50,7 +51,11 @@ def form_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                     % {"name": created.name},
                 )
                 return redirect("cases:form_list")
-    forms = list(selectors.exploitation_forms_for(user).annotate(case_count=Count("cases")))
+    forms = list(
+        selectors.exploitation_forms_for(user)
+        .annotate(case_count=Count("cases"))
+        .order_by("-builtin", localized_name_field(), "pk")
+    )
     context = {
         "taxonomy": [form for form in forms if form.status == FormStatus.PROMOTED],
         "proposals": [form for form in forms if form.status == FormStatus.PROPOSED],

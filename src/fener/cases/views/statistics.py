@@ -85,6 +85,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "sections": _sections(data) if data is not None else [],
         "export_form": export_form,
         "preview": preview,
+        "generalisation": statistics.generalisation_in_words(preview),
         "preview_k": k or default_k,
         "small_count": statistics.SMALL_COUNT,
         "plotly_version": charts.plotly_version(),
