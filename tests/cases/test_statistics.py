@@ -19,9 +19,9 @@ from fener.cases.services import cases as case_services
 from fener.cases.services import identity as identity_services
 from fener.cases.statistics import (
     COLUMNS,
+    LEVEL_WORDS,
     MAX_SUPPRESSION,
     QUASI_IDENTIFIERS,
-    LEVEL_WORDS,
     StatisticsInputError,
     anonymised_export,
     quasi_identifier_hierarchies,
@@ -198,9 +198,7 @@ def test_list_fields_count_each_value_and_cases_without_one(statistician):
         + [_case(statistician.institution, 10 + n, citizenship=["MK"]) for n in range(5)]
         + [_case(statistician.institution, 20 + n, citizenship=[]) for n in range(5)]
     )
-    table = {table.key: table for table in statistics_dashboard(statistician).tables}[
-        "citizenship"
-    ]
+    table = {table.key: table for table in statistics_dashboard(statistician).tables}["citizenship"]
     assert {cell.label: cell.count for cell in table.cells} == {
         "MK": 11,
         "AL": 6,
@@ -210,9 +208,7 @@ def test_list_fields_count_each_value_and_cases_without_one(statistician):
 
 
 @pytest.mark.django_db
-def test_dashboard_page_shows_tables_charts_and_the_small_count_rule(
-    client, login, statistician
-):
+def test_dashboard_page_shows_tables_charts_and_the_small_count_rule(client, login, statistician):
     forms = _forms("forced_labour")
     _save(
         [_case(statistician.institution, n, age_at_registration=30) for n in range(8)]
@@ -554,7 +550,7 @@ def test_csv_cells_cannot_start_a_formula(client, login, statistician):
     forms = [
         ExploitationForm.objects.create(
             code=f"hostile-{index}",
-            name_en=f"=HYPERLINK(\"http://x\",\"{index}\")",
+            name_en=f'=HYPERLINK("http://x","{index}")',
             name_mk="x",
             name_sq="x",
             htcds_code=code,
