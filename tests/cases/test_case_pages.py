@@ -702,3 +702,53 @@ def test_notes_are_added_by_post_only(client, login, worker):
     case = _open(worker)
     login(worker)
     assert client.get(reverse("cases:note_add", args=[case.code])).status_code == 405
+
+
+def test_perpetrators_are_listed_by_role_without_their_names(client, login, worker):
+    case = _open(worker)
+    case_services.perpetrator_add(
+        actor=worker,
+        case=case,
+        roles=["recruiter", "exploiter"],
+        sex="male",
+        citizenship="RS",
+        name="Dragan Recruiterovski",
+        phones=["+38970111222"],
+    )
+    page = login(worker).get(reverse("cases:case_detail", args=[case.code])).content.decode()
+    assert "Recruiter or intermediary, Exploiter" in page
+    assert "RS" in page
+    assert "Dragan" not in page
+    assert "+38970111222" not in page
+
+
+def test_an_edit_keeps_a_form_the_panel_rejected_since(client, login, worker, make_user):
+    proposed = case_services.form_propose(
+        actor=worker,
+        name_en="Forced online fraud",
+        name_mk="Принудна онлајн измама",
+        name_sq="Mashtrim i detyruar në internet",
+        description="People forced to run online scams.",
+    )
+    case = _open(worker, exploitation_forms=[proposed.code, "forced_labour"])
+    case_services.form_review(
+        actor=make_user("national_coordinator"), form=proposed, promote=False, note="Covered."
+    )
+    login(worker)
+    url = reverse("cases:case_edit", args=[case.code])
+    assert "rejected by the expert panel" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "sex": "male",
+            "exploitation_forms": [proposed.code, "forced_labour"],
+            "version": case.version,
+        },
+    )
+    assert response.status_code == 302
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.sex == "male"
+    assert set(stored.exploitation_forms.values_list("code", flat=True)) == {
+        proposed.code,
+        "forced_labour",
+    }

@@ -200,17 +200,26 @@ def test_shared_identity_is_shown_to_the_receiver_and_the_read_audited(
     assert "name" in read.purpose
 
 
-def test_the_sending_side_sees_status_and_revoke_but_not_the_copy(
-    as_user, named_referral, worker, outsider
-):
-    with pytest.raises(AccessDenied):
-        selectors.referral_payload_for(worker, named_referral)
-    with pytest.raises(NotFound):
-        selectors.referral_payload_for(outsider, named_referral)
+def test_the_sending_side_sees_status_and_revoke_but_not_the_copy(as_user, named_referral, worker):
     page = text_of(as_user(worker).get(url("referral_detail", named_referral.pk)))
     assert "Pending" in page and url("referral_revoke", named_referral.pk) in page
     assert url("referral_respond", named_referral.pk) not in page
     assert "Elena" not in page
+    assert not AuditEvent.objects.filter(action="read", target_type="cases.casereferral").exists()
+
+
+def test_the_copy_is_no_way_around_the_right_to_read_identity(
+    named_referral, worker, supervisor, outsider
+):
+    reads = AuditEvent.objects.filter(action="read", target_type="cases.casereferral")
+    # The supervisor sees the case but is not on its team, so may not read identity data.
+    assert set(selectors.referral_payload_for(supervisor, named_referral)) == {"profile"}
+    assert not reads.exists()
+    copy = selectors.referral_payload_for(worker, named_referral)
+    assert copy["name"]["family_name"] == "Trajkovska"
+    assert reads.get().actor == worker
+    with pytest.raises(NotFound):
+        selectors.referral_payload_for(outsider, named_referral)
 
 
 # --- Consent and its override ------------------------------------------------------------------

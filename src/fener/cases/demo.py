@@ -27,10 +27,11 @@ from fener.cases.services import referrals as referral_services
 from fener.cases.services import safeguards, support
 from fener.cases.services.screening import screening_record
 from fener.cases.vocabulary import ClosureReason, ConsentScope, TeamRole
-from fener.core.demo import ProgressCallback, register_demo_builder
+from fener.core.demo import ProgressCallback, register_demo_builder, register_demo_usernames
 from fener.core.models import Institution, Municipality, Role, User
 
 CASES = 300
+register_demo_usernames(*(account[1] for account in demo_data.EXTRA_ACCOUNTS))
 TWO_FACTOR_CASE_ROLES = ["case_worker", "case_supervisor", "police_investigator", "prosecutor"]
 
 

@@ -252,7 +252,7 @@ class TeamAddForm(forms.Form):
     """Add a member: any active account, in any institution, whose roles allow case work."""
 
     user = forms.CharField(label=_("User name"), max_length=150)
-    role = forms.ChoiceField(label=_("Role on the case"), choices=TeamRole.choices)
+    role = forms.ChoiceField(label=_("Role on the case"), choices=_blank("—") + TeamRole.choices)
 
     def clean_user(self) -> User:
         username = str(self.cleaned_data["user"]).strip()

@@ -33,6 +33,7 @@ from fener.cases.vocabulary import IDENTITY_SECTIONS, CaseStatus, ReadPurpose, R
 from fener.core.access import (
     AccessDenied,
     NotFound,
+    allowed,
     get_visible,
     has_permission,
     require,
@@ -125,19 +126,20 @@ def referral_get(user: User, pk: int, action: str = "view") -> CaseReferral:
 
 
 def referral_payload_for(user: User, referral: CaseReferral) -> dict[str, Any]:
-    """The shared copy of a referral, for the receiving institution only (a user there who
-    receives referrals). Empty once the referral is rejected or revoked.
+    """The shared copy of a referral (empty once it is rejected or revoked).
 
-    The sending side works on the case itself and is refused here (``AccessDenied``; anyone
-    who may not even see the referral gets ``NotFound``): the copy can hold identity data that
-    a sender without ``read_identity`` must not read. Reading a copy that holds identity data
-    is audited, naming the sections.
+    The receiving institution (a user there who receives referrals) reads all of it. The
+    sending side, who may see the case, reads it without the identity sections unless they may
+    read the case's identity data too: the copy must not be a way around ``read_identity``.
+    Anyone else gets ``NotFound``. Every read of a copy that shows identity data is audited,
+    naming the sections.
     """
     receiving = has_permission(user, RECEIVE) and referral.to_institution_id == user.institution_id
     if not receiving:
         require(user, "view", referral)
-        raise AccessDenied("referral payload")
     payload: dict[str, Any] = dict(referral.payload or {})
+    if not receiving and not allowed(user, "read_identity", referral.case):
+        payload = {key: value for key, value in payload.items() if key not in IDENTITY_SECTIONS}
     shared_identity = sorted(str(section) for section in IDENTITY_SECTIONS & set(payload))
     if shared_identity:
         audit_read(

@@ -90,6 +90,14 @@ class DemoBuilder:
 
 
 _BUILDERS: dict[str, DemoBuilder] = {}
+# Accounts a module's builder adds besides the printed ones (e.g. colleagues on case teams).
+_MODULE_ACCOUNTS: set[str] = set()
+
+
+def register_demo_usernames(*usernames: str) -> None:
+    """Declare user names that a module's demo builder creates, so that a second run of the
+    demo recognises them as its own."""
+    _MODULE_ACCOUNTS.update(usernames)
 
 
 def register_demo_builder(name: str, order: int) -> Callable[[Any], Any]:
@@ -109,7 +117,7 @@ def demo_builder_names() -> list[str]:
 
 def foreign_accounts() -> list[str]:
     """User names in the database that the demo did not create."""
-    demo_names = {account.username for account in DEMO_ACCOUNTS}
+    demo_names = {account.username for account in DEMO_ACCOUNTS} | _MODULE_ACCOUNTS
     return sorted(set(User.objects.values_list("username", flat=True)) - demo_names)
 
 

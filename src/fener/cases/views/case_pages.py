@@ -39,6 +39,7 @@ from fener.cases.views.screening import RECOMMENDATION_LABELS
 from fener.cases.vocabulary import (
     AgeBand,
     ControlMethod,
+    PerpetratorRole,
     RecruitmentMethod,
     RecruitmentPlatform,
     SexExploitationType,
@@ -157,6 +158,16 @@ def _detail_page(
         "best_interests": case.best_interests.first(),
         "protection_measures": case.protection_measures.select_related("issued_by"),
         "referrals": case.referrals.select_related("to_institution"),
+        "perpetrators": [
+            {
+                "roles": _labels(perpetrator.roles, PerpetratorRole),
+                "sex": perpetrator.get_sex_display(),
+                "citizenship": perpetrator.citizenship,
+                "relationship": perpetrator.get_relationship_display(),
+            }
+            for perpetrator in case.perpetrators.only("roles", "sex", "citizenship", "relationship")
+        ],
+        "status_open": can["change"] and bool(_status_choices(user, case)),
         "has_support_plan": SupportPlan.objects.filter(case=case).exists(),
         "is_member": is_member,
         "notes": case.notes.select_related("author") if is_member else [],

@@ -44,7 +44,7 @@ class ExportForm(forms.Form):
     k = forms.IntegerField(
         label=gettext_lazy("k (smallest group of cases that look alike)"),
         min_value=statistics.MIN_K,
-        max_value=999999,
+        max_value=statistics.MAX_K,
     )
 
 

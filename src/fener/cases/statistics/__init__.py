@@ -1,0 +1,60 @@
+"""Case statistics without identity data: the dashboard's counts and the anonymised export.
+
+Both read every case in the country (the statistics are national), and neither reads a name, a
+case code or any other identity value. :mod:`.dashboard` counts with aggregate queries and hides
+small counts, because a count of one or two people in a category can point at a person.
+:mod:`.export` writes one row per case in the shape of CTDC's published data with HTCDS value
+names (:mod:`.htcds`), made k-anonymous by :func:`fener.analytics.privacy.anonymise`.
+"""
+
+from fener.cases.statistics.dashboard import (
+    SMALL_COUNT,
+    Cell,
+    CountTable,
+    Dashboard,
+    require_statistics,
+    statistics_dashboard,
+)
+from fener.cases.statistics.export import (
+    FORMATS,
+    LEVEL_WORDS,
+    MAX_K,
+    MAX_SUPPRESSION,
+    MIN_K,
+    QUASI_IDENTIFIERS,
+    StatisticsExport,
+    StatisticsInputError,
+    anonymised_export,
+    export_k,
+    export_preview,
+    generalisation_in_words,
+    quasi_identifier_hierarchies,
+    statistics_export,
+    statistics_export_command,
+)
+from fener.cases.statistics.htcds import COLUMNS
+
+__all__ = [
+    "COLUMNS",
+    "FORMATS",
+    "LEVEL_WORDS",
+    "MAX_K",
+    "MAX_SUPPRESSION",
+    "MIN_K",
+    "QUASI_IDENTIFIERS",
+    "SMALL_COUNT",
+    "Cell",
+    "CountTable",
+    "Dashboard",
+    "StatisticsExport",
+    "StatisticsInputError",
+    "anonymised_export",
+    "export_k",
+    "export_preview",
+    "generalisation_in_words",
+    "quasi_identifier_hierarchies",
+    "require_statistics",
+    "statistics_dashboard",
+    "statistics_export",
+    "statistics_export_command",
+]
