@@ -176,7 +176,7 @@ def test_deployment_checks_pass_with_production_settings(tmp_path):
     environment.update(
         {
             "FENER_SECRET_KEY": "k" * 30 + "-production-like-secret-key-" + "z" * 20,
-            "FENER_DATA_KEY": "data-key",
+            "FENER_DATA_KEY": "a-data-key-of-at-least-thirty-two-characters",
             "FENER_TLS": "1",
             "FENER_HOME": str(tmp_path / "var"),
             "FENER_ALLOWED_HOSTS": "fener.example.mk",

@@ -122,7 +122,7 @@ def test_the_operation_page_shows_its_facts_and_a_watch_button(client, monitor, 
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html
     # The chart is drawn by the locally served plotly, never a CDN.
     assert re.findall(r'(?:src|href)="((?:https?:)?//[^"]+)"', html) == []
-    assert '<script src="/en/ads/assets/plotly.min.js?v=' in html
+    assert '<script src="/en/assets/plotly.min.js?v=' in html
 
 
 def test_watching_an_operation_from_its_page(client, monitor, operation):
@@ -253,7 +253,7 @@ def test_the_dashboard_period_leaves_out_older_ads(client, officer, dashboard_da
 
 
 def test_the_plotly_library_is_served_locally(client):
-    response = client.get("/en/ads/assets/plotly.min.js")
+    response = client.get("/en/assets/plotly.min.js")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
     assert "immutable" in response["Cache-Control"]

@@ -58,7 +58,11 @@ def _victim_answers():
     """One strong and one medium indicator in three dimensions: the adult rule is met."""
     chosen = indicator_set("adult_labour")
     answers = {}
-    for dimension in ("deceptive_recruitment", "exploitative_conditions", "coercion_at_destination"):
+    for dimension in (
+        "deceptive_recruitment",
+        "exploitative_conditions",
+        "coercion_at_destination",
+    ):
         for strength in ("strong", "medium"):
             first = next(i for i in chosen.in_dimension(dimension) if i.strength == strength)
             answers[first.code] = "present"

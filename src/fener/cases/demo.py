@@ -231,11 +231,10 @@ def _build_case(
 
 def _team(world: _World, case: Case, owner: User) -> None:
     rng = world.rng
-    candidates = [
-        u
-        for name in ("cw-opengate", "cw-shelter", "cw-myla", "caseworker", "prosecutor")
-        if (u := world.users.get(name)) and u != owner
-    ]
+    colleagues: tuple[str, ...] = ("cw-opengate", "cw-shelter", "cw-myla", "prosecutor")
+    if rng.random() < 0.1:
+        colleagues = (*colleagues, "caseworker")  # the demo's case worker also helps others
+    candidates = [u for name in colleagues if (u := world.users.get(name)) and u != owner]
     for member in rng.sample(candidates, k=rng.randint(1, 2)):
         role = {
             "cw-myla": TeamRole.LAWYER,
@@ -262,7 +261,7 @@ def _consents(world: _World, case: Case, owner: User, registered: datetime.date)
         safeguards.best_interests_record(
             actor=owner,
             case=case,
-            assessed_on=registered + datetime.timedelta(days=2),
+            assessed_on=min(registered + datetime.timedelta(days=2), timezone.localdate()),
             conclusion="Placement in the shelter with schooling; no contact with the recruiting relative.",
             child_heard=True,
         )
@@ -276,14 +275,13 @@ def _consents(world: _World, case: Case, owner: User, registered: datetime.date)
         scopes.append(ConsentScope.SHARING_ABROAD)
     if rng.random() < 0.7:
         scopes.append(ConsentScope.STATISTICS)
-    day = registered + datetime.timedelta(days=1) if case.is_child else registered
     for scope in scopes:
         safeguards.consent_record(
             actor=owner,
             case=case,
             scope=scope,
             method=method,
-            given_on=min(day + datetime.timedelta(days=2), timezone.localdate()),
+            given_on=registered,
         )
 
 
@@ -403,18 +401,17 @@ def _referrals(world: _World, case: Case, owner: User, registered: datetime.date
         sections=sections,
         **override,
     )
-    if rng.random() < 0.3:
-        # Time passes in the demo: some deadlines are near or already missed.
-        CaseReferral.objects.filter(pk=referral.pk).update(
-            respond_by=timezone.localdate() + datetime.timedelta(days=rng.randint(-3, 2))
-        )
     receivers = [
         u
         for u in world.users.values()
         if u.institution_id == target.pk and "cases.receive_referrals" in u.permission_codes()
     ]
-    if not receivers or rng.random() < 0.25:
-        return  # left pending
+    today = timezone.localdate()
+    sent = min(registered + datetime.timedelta(days=rng.randint(3, 30)), today)
+    recent = (today - sent).days < 10
+    _backdate(referral, sent, respond_in=rng.randint(3, 7))
+    if not receivers or (recent and rng.random() < 0.6):
+        return  # still waiting for an answer (a missed deadline shows as overdue)
     receiver = receivers[0]
     if rng.random() < 0.15:
         referral_services.referral_respond(
@@ -423,14 +420,32 @@ def _referrals(world: _World, case: Case, owner: User, registered: datetime.date
             accept=False,
             note="No free place this month; please try the Bitola centre.",
         )
-        return
-    referral_services.referral_respond(
-        actor=receiver, referral=referral, accept=True, note="Accepted; first meeting arranged."
-    )
-    if rng.random() < 0.5:
-        referral_services.referral_complete(
-            actor=receiver, referral=referral, note="Service given."
+    else:
+        referral_services.referral_respond(
+            actor=receiver, referral=referral, accept=True, note="Accepted; first meeting arranged."
         )
+        if not recent and rng.random() < 0.7:
+            referral_services.referral_complete(
+                actor=receiver, referral=referral, note="Service given."
+            )
+    answered = min(sent + datetime.timedelta(days=rng.randint(1, 4)), today)
+    CaseReferral.objects.filter(pk=referral.pk).update(
+        responded_at=_moment(answered),
+        completed_at=None
+        if referral.completed_at is None
+        else _moment(min(answered + datetime.timedelta(days=30), today)),
+    )
+
+
+def _moment(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+
+
+def _backdate(referral: CaseReferral, sent: datetime.date, *, respond_in: int) -> None:
+    """The services stamp today's date; the demo's referrals were sent when their case was new."""
+    CaseReferral.objects.filter(pk=referral.pk).update(
+        created_at=_moment(sent), respond_by=sent + datetime.timedelta(days=respond_in)
+    )
 
 
 def _support(world: _World, case: Case, owner: User, registered: datetime.date) -> None:
@@ -472,8 +487,9 @@ def _support(world: _World, case: Case, owner: User, registered: datetime.date) 
     today = timezone.localdate()
     _risk(world, case, owner, start)
     for follow_up in case.follow_ups.order_by("due_on"):
-        if follow_up.due_on > today or rng.random() < 0.15:
-            continue  # due later, or overdue
+        recent = (today - follow_up.due_on).days < 45
+        if follow_up.due_on > today or (recent and rng.random() < 0.4):
+            continue  # due later, or recently missed
         outcomes = {
             "safe_housing": rng.choice(["yes", "yes", "no"]),
             "in_education_or_employment": rng.choice(["yes", "no"]),

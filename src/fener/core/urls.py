@@ -3,12 +3,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from fener.core.views import accounts, audit, auth, directory, home, profile, roles
+from fener.core.views import accounts, audit, auth, charts, directory, home, profile, roles
 
 app_name = "core"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("assets/plotly.min.js", charts.plotly_js, name="plotly_js"),
     # Log-in, second factor, own profile.
     path("accounts/login/", auth.login_view, name="login"),
     path("accounts/logout/", auth.logout_view, name="logout"),

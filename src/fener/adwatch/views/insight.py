@@ -13,20 +13,21 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
-from fener.adwatch import charts, insight_selectors
+from fener.adwatch import insight_selectors
 from fener.adwatch.evidence import evidence_csv, evidence_report
 from fener.adwatch.insight_selectors import DASHBOARD
 from fener.adwatch.insight_tasks import model_retrain_task
 from fener.adwatch.models import ModelVersion, Operation, ReferralStatus
 from fener.adwatch.policies import MODELS, REVIEW
 from fener.adwatch.services.models import SHIPPED_MODEL, model_promote
+from fener.core import charts
 from fener.core.access import allowed, has_permission, require
 from fener.core.http import AuthenticatedHttpRequest
 from fener.core.views.pagination import paginate
@@ -207,17 +208,6 @@ def model_promote_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     return redirect("adwatch:model_list")
 
 
-@require_GET
-def plotly_js(request: HttpRequest) -> FileResponse:
-    """The plotly.js bundle of the installed plotly package (no CDN: pages work offline).
-    Its address carries the version, so browsers may keep it for a year."""
-    response = FileResponse(
-        charts.plotly_js_path().open("rb"), content_type="text/javascript; charset=utf-8"
-    )
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response
-
-
 urlpatterns: list[URLPattern] = [
     path("operations/", operation_list, name="operation_list"),
     path("operations/<int:pk>/", operation_detail, name="operation_detail"),
@@ -235,5 +225,4 @@ urlpatterns: list[URLPattern] = [
     path("models/", model_list, name="model_list"),
     path("models/retrain/", model_retrain, name="model_retrain"),
     path("models/<int:pk>/promote/", model_promote_view, name="model_promote"),
-    path("assets/plotly.min.js", plotly_js, name="plotly_js"),
 ]

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from fener.adwatch import charts
 from fener.cases import statistics
 from fener.cases.statistics import StatisticsInputError
+from fener.core import charts
 from fener.core.http import AuthenticatedHttpRequest
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}

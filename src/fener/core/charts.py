@@ -1,7 +1,7 @@
 """Charts drawn with plotly on the server and embedded in pages, offline.
 
 Each function returns the chart's ``<div>`` and the small script that draws it; the plotly
-library itself is served by this application (``adwatch:plotly_js``), never from a CDN. Every
+library itself is served by this application (``core:plotly_js``), never from a CDN. Every
 chart repeats a table on the same page, so the numbers are there without JavaScript.
 
 Plotly writes the figure's data as JSON with ``<``, ``>`` and ``/`` escaped, so even a label
