@@ -263,7 +263,7 @@ def test_a_removed_member_loses_access_at_once(client, login, people, case):
         (("case_worker",), 200),
         (("case_supervisor",), 200),
         (("police_investigator",), 200),
-        (("labour_inspector",), 200),
+        (("labour_inspector",), 302),  # sent on to the referrals addressed to them
         (("national_coordinator",), 200),
         (("viewer",), 403),
         (("ad_monitor",), 403),

@@ -23,6 +23,7 @@ from fener.cases.vocabulary import (
     ClosureReason,
     ControlMethod,
     Industry,
+    PerpetratorRole,
     ReadPurpose,
     RecruitmentMethod,
     RecruitmentPlatform,
@@ -378,3 +379,63 @@ class DocumentForm(forms.Form):
         help_text=_("A PNG or JPEG photo or a PDF document."),
         allow_empty_file=True,
     )
+
+
+class PerpetratorForm(forms.Form):
+    """A suspected perpetrator. The identity part (name, phones, accounts, details) is shown
+    only to team members who may record identity data."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Role in the trafficking process"),
+        choices=PerpetratorRole.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    citizenship = forms.CharField(label=_("Citizenship (ISO code)"), max_length=2, required=False)
+    relationship = forms.ChoiceField(
+        label=_("Relationship to the person"),
+        choices=_blank("—") + Relationship.choices,
+        required=False,
+    )
+    name = forms.CharField(label=_("Name (stored encrypted)"), max_length=200, required=False)
+    phones = forms.CharField(
+        label=_("Phone numbers, one per line (stored encrypted)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    accounts = forms.CharField(
+        label=_("Bank accounts (IBAN), one per line (stored encrypted)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    details = forms.CharField(
+        label=_("Details (stored encrypted)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        required=False,
+    )
+
+    IDENTITY_FIELDS = ("name", "phones", "accounts", "details")
+
+    def __init__(self, *args: Any, may_record_identity: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_record_identity:
+            for name in self.IDENTITY_FIELDS:
+                del self.fields[name]
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        arguments: dict[str, Any] = {
+            "roles": list(data["roles"]),
+            "sex": data["sex"],
+            "citizenship": data.get("citizenship", ""),
+            "relationship": data.get("relationship", ""),
+        }
+        if "name" in self.fields:
+            arguments.update(
+                name=data.get("name", ""),
+                phones=[line for line in data.get("phones", "").splitlines() if line.strip()],
+                accounts=[line for line in data.get("accounts", "").splitlines() if line.strip()],
+                details=data.get("details", ""),
+            )
+        return arguments

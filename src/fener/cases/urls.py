@@ -41,6 +41,7 @@ urlpatterns = [
     path("<str:code>/reopen/", case_pages.case_reopen, name="case_reopen"),
     path("<str:code>/team/", case_pages.team, name="team"),
     path("<str:code>/notes/new/", case_pages.note_add, name="note_add"),
+    path("<str:code>/perpetrators/new/", case_pages.perpetrator_add, name="perpetrator_add"),
     path("<str:code>/identity/", identity.identity_view, name="identity"),
     path("<str:code>/identity/edit/", identity.identity_edit, name="identity_edit"),
     path("<str:code>/documents/new/", identity.document_add, name="document_add"),

@@ -28,6 +28,7 @@ from fener.cases.forms import (
     CaseOpenForm,
     CaseReopenForm,
     NoteForm,
+    PerpetratorForm,
     StatusDecisionForm,
     TeamAddForm,
 )
@@ -436,3 +437,33 @@ def note_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("The note was added."))
             return redirect("cases:case_detail", code=case.code)
     return _detail_page(request, case, note_form=form, status=400)
+
+
+@login_required
+def perpetrator_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """Record a suspected perpetrator; names, phones and accounts only for those who may
+    record identity data (stored encrypted)."""
+    user = request.user
+    case = selectors.case_get(user, code, "view")
+    require(user, "change", case)
+    may_record_identity = allowed(user, "change_identity", case)
+    form = PerpetratorForm(request.POST or None, may_record_identity=may_record_identity)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                case_services.perpetrator_add(actor=user, case=case, **form.service_arguments())
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            except WrongState as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("The perpetrator was recorded."))
+                return redirect("cases:case_detail", code=case.code)
+    return render(
+        request,
+        "cases/perpetrator_add.html",
+        {"case": case, "form": form, "may_record_identity": may_record_identity},
+        status=status,
+    )

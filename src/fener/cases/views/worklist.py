@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from fener.cases import selectors
@@ -63,6 +63,9 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     works = has_permission(user, WORK)
+    if not works and has_permission(user, RECEIVE):
+        # Labour inspectors, financial investigators: their cases work is the referrals.
+        return redirect("cases:referrals_incoming")
     context = {
         "today": today,
         "receives": has_permission(user, RECEIVE),
