@@ -275,12 +275,8 @@ class ReadPurposeForm(forms.Form):
     purpose = forms.ChoiceField(
         label=_("Purpose"), choices=_blank(_("Choose a purpose")) + ReadPurpose.choices
     )
-    detail = forms.CharField(
-        label=_("Details (optional)"),
-        required=False,
-        max_length=200,
-        help_text=_("For example, the appointment or the proceedings this is for."),
-    )
+    # No free-text detail: the audit log keeps the purpose for good (it outlives retention),
+    # and free text names people.
 
 
 class IdentityForm(forms.Form):

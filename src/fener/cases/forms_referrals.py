@@ -235,7 +235,10 @@ class FormProposalForm(forms.Form):
         label=_("Description"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("How the exploitation works and why no existing form fits it."),
+        help_text=_(
+            "How the exploitation works and why no existing form fits it, in general terms: "
+            "no names, places or dates that point to a person (this text is not encrypted)."
+        ),
     )
 
 

@@ -35,6 +35,8 @@ SERVICES = "cases.manage_services"
 _READ_ACTIONS = {"view"}
 _MEMBER_ACTIONS = {"view", "change", "refer", "read_identity", "change_identity"}
 _MANAGER_ACTIONS = _MEMBER_ACTIONS | {"manage_team", "close", "reopen"}
+# Actions that need a right of their own on top of working on the case.
+_PRIVILEGED = {"decide_status": DECIDE, "override_consent": OVERRIDE}
 
 
 def membership(user: Any, case: Case) -> TeamMembership | None:
@@ -42,6 +44,31 @@ def membership(user: Any, case: Case) -> TeamMembership | None:
     if not has_permission(user, WORK):
         return None
     return case.team.filter(user_id=user.pk, removed_at__isnull=True).first()
+
+
+def sees_case_text(user: Any, case: Case) -> bool:
+    """Whether the user may read the free text of the case.
+
+    Free text (status-decision reasons, best-interests conclusions, protection-measure
+    references, screening notes, support-plan objectives, goals, follow-up tasks and notes,
+    case notes, referral purposes and answers) often names people, so it is for the active
+    members of the case's team only, observers included. A supervisor who is not on the team
+    sees the structure of the case (dates, statuses, counts) but none of its texts.
+    """
+    return membership(user, case) is not None
+
+
+def sees_referral_text(user: Any, referral: CaseReferral) -> bool:
+    """Whether the user may read a referral's purpose and answer note.
+
+    The sending side reads them as it reads the case's other texts (:func:`sees_case_text`).
+    The receiving institution reads them while the referral is pending, accepted or
+    completed; once it is rejected or revoked it keeps nothing of the case, not even these.
+    """
+    if sees_case_text(user, referral.case):
+        return True
+    receiving = has_permission(user, RECEIVE) and referral.to_institution_id == user.institution_id
+    return receiving and referral.status not in {ReferralStatus.REJECTED, ReferralStatus.REVOKED}
 
 
 def _supervises(user: Any, case: Case) -> bool:
@@ -66,6 +93,12 @@ class CasePolicy(Policy):
         self, user: Any, action: str, queryset: models.QuerySet[Any]
     ) -> models.QuerySet[Any]:
         condition = Q(pk__in=[])
+        if action in _PRIVILEGED:
+            # The same rule as ``allows``: the right itself, then a working member or the
+            # owning institution's supervisor.
+            if not has_permission(user, _PRIVILEGED[action]):
+                return queryset.none()
+            action = "change"
         if has_permission(user, WORK):
             members = TeamMembership.objects.filter(user_id=user.pk, removed_at__isnull=True)
             if action in {"view"}:
@@ -81,7 +114,6 @@ class CasePolicy(Policy):
             "close",
             "reopen",
             "refer",
-            "decide_status",
         }:
             condition |= Q(owner_institution_id=user.institution_id)
         if action in {"read_identity", "change_identity"} and not has_permission(user, IDENTITY):

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Case as ConditionalValue
 from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fener.cases.models import (
@@ -27,7 +27,7 @@ from fener.cases.models import (
     ServiceProvider,
     TeamMembership,
 )
-from fener.cases.policies import NATIONAL, RECEIVE
+from fener.cases.policies import IDENTITY, NATIONAL, RECEIVE
 from fener.cases.services.errors import CaseInputError
 from fener.cases.vocabulary import IDENTITY_SECTIONS, CaseStatus, ReadPurpose, ReferralStatus
 from fener.core.access import (
@@ -70,12 +70,13 @@ def caseload(user: User) -> QuerySet[Case]:
 
 
 def due_follow_ups(user: User, *, within_days: int = 14) -> QuerySet[FollowUp]:
-    """Open follow-ups of the user's cases that are due within ``within_days`` or overdue,
-    those assigned to the user first."""
+    """Open follow-ups of the cases on whose team the user is (their texts are for members),
+    due within ``within_days`` or overdue."""
     horizon = timezone.localdate() + datetime.timedelta(days=within_days)
+    member_of = TeamMembership.objects.filter(user=user, removed_at__isnull=True).values("case_id")
     return (
         FollowUp.objects.filter(
-            case__in=cases_for(user, "change"),
+            case__in=cases_for(user, "change").filter(pk__in=member_of),
             done_on__isnull=True,
             due_on__lte=horizon,
             case__status__in=[CaseStatus.ACTIVE, CaseStatus.FOLLOW_UP],
@@ -128,7 +129,8 @@ def referral_get(user: User, pk: int, action: str = "view") -> CaseReferral:
 def referral_payload_for(user: User, referral: CaseReferral) -> dict[str, Any]:
     """The shared copy of a referral (empty once it is rejected or revoked).
 
-    The receiving institution (a user there who receives referrals) reads all of it. The
+    The receiving institution (a user there who receives referrals) reads all of it, the
+    identity sections only if their role may read identity data (``cases.read_identity``). The
     sending side, who may see the case, reads it without the identity sections unless they may
     read the case's identity data too: the copy must not be a way around ``read_identity``.
     Anyone else gets ``NotFound``. Every read of a copy that shows identity data is audited,
@@ -138,7 +140,14 @@ def referral_payload_for(user: User, referral: CaseReferral) -> dict[str, Any]:
     if not receiving:
         require(user, "view", referral)
     payload: dict[str, Any] = dict(referral.payload or {})
-    if not receiving and not allowed(user, "read_identity", referral.case):
+    may_read_identity = (
+        has_permission(user, IDENTITY)
+        if receiving
+        else allowed(user, "read_identity", referral.case)
+    )
+    if not may_read_identity:
+        # A receiver whose role holds no identity right (a labour inspector, say) and a sender
+        # who may not read the case's identity see the copy without those sections.
         payload = {key: value for key, value in payload.items() if key not in IDENTITY_SECTIONS}
     shared_identity = sorted(str(section) for section in IDENTITY_SECTIONS & set(payload))
     if shared_identity:
@@ -155,11 +164,14 @@ def team_of(user: User, case: Case) -> QuerySet[TeamMembership]:
     return case.team.filter(removed_at__isnull=True).select_related("user", "user__institution")
 
 
-def _purpose_text(purpose: str, detail: str) -> str:
+def _purpose_text(purpose: str, detail: str = "") -> str:
+    """The audited purpose: the code from the closed list and its label, nothing typed (the
+    audit log outlives retention, and free text names people). ``detail`` is not recorded."""
     if purpose not in ReadPurpose.values:
         raise CaseInputError({"purpose": _("Say why you need to see the identity data.")})
-    label = str(ReadPurpose(purpose).label)
-    return f"{purpose}: {detail.strip()}"[:300] if detail.strip() else f"{purpose}: {label}"[:300]
+    with translation.override("en"):
+        label = str(ReadPurpose(purpose).label)
+    return f"{purpose}: {label}"[:300]
 
 
 def identity_for(

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fener.cases.models import CaseReferral, FollowUp
-from fener.cases.services.support import case_managers, task_in_language
+from fener.cases.services.support import case_managers, scheduled_task, task_in_language
 from fener.cases.vocabulary import CaseStatus, ReferralStatus
 from fener.core.access import allowed, has_permission, is_active_user
 from fener.core.models import User
@@ -133,7 +133,14 @@ def _line(reminder: Reminder, today: datetime.date) -> str:
             text = _("Case %(code)s: a follow-up was due on %(date)s: %(task)s")
         else:
             text = _("Case %(code)s: a follow-up is due on %(date)s: %(task)s")
-        task_text = task_in_language(reminder.task, reminder.months_after_start)
+        # Only the generic scheduled tasks travel by e-mail; a task someone wrote may name a
+        # person, and mail leaves the platform.
+        if reminder.months_after_start is not None and reminder.task == scheduled_task(
+            reminder.months_after_start
+        ):
+            task_text = task_in_language(reminder.task, reminder.months_after_start)
+        else:
+            task_text = _("open the case to read the task")
         return f"- {text % {**values, 'task': task_text}}\n  {link}"
     if reminder.due_on < today:
         text = _("Case %(code)s: a referral was to be answered by %(date)s.")

@@ -3,6 +3,11 @@
 The case's side makes a referral under ``/cases/{code}/referrals/`` (:mod:`.views`) and may
 revoke it here; the receiving institution lists, reads, accepts or rejects and completes it,
 and never reaches the case itself.
+
+Free text follows one rule (:func:`fener.cases.policies.sees_referral_text`): the case's team
+reads the purpose, the answer note and the texts in the shared copy; a supervisor off the team
+gets them as null; the receiving institution reads them until it rejects the referral or the
+sender revokes it.
 """
 
 from __future__ import annotations
@@ -26,7 +31,9 @@ from fener.cases.api.serializers import (
     ReferralSummarySerializer,
 )
 from fener.cases.api.views import actor, valid_input
+from fener.cases.policies import sees_referral_text
 from fener.cases.services import referrals as referral_services
+from fener.cases.vocabulary import SharedSection
 
 REFERRALS = ["case-referrals"]
 
@@ -49,6 +56,29 @@ class IncomingReferralList(generics.ListAPIView[Any]):
         return super().get(request, *args, **kwargs)
 
 
+def without_free_text(payload: dict[str, Any]) -> dict[str, Any]:
+    """The shared copy with its free text (the plan's objectives, its goals, best-interests
+    conclusions) set to null; dates, statuses and domains stay."""
+    masked = dict(payload)
+    plan = masked.get(SharedSection.SUPPORT_PLAN)
+    if plan:
+        masked[SharedSection.SUPPORT_PLAN] = {
+            **plan,
+            "objectives": None,
+            "goals": [{**goal, "description": None} for goal in plan.get("goals") or []],
+        }
+    safeguards = masked.get(SharedSection.CHILD_SAFEGUARDS)
+    if safeguards:
+        masked[SharedSection.CHILD_SAFEGUARDS] = {
+            **safeguards,
+            "best_interests": [
+                {**assessment, "conclusion": None}
+                for assessment in safeguards.get("best_interests") or []
+            ],
+        }
+    return masked
+
+
 @extend_schema(tags=REFERRALS)
 class ReferralDetail(APIView):
     """One referral, for the receiving institution or the case's side, with the copy of what
@@ -62,7 +92,12 @@ class ReferralDetail(APIView):
         user = actor(request)
         referral = selectors.referral_get(user, pk)
         payload = selectors.referral_payload_for(user, referral) if referral.payload else None
-        answer = ReferralDetailSerializer(referral, context={"payload": payload}).data
+        sees_text = sees_referral_text(user, referral)
+        if payload is not None and not sees_text:
+            payload = without_free_text(payload)
+        answer = ReferralDetailSerializer(
+            referral, context={"payload": payload, "sees_text": sees_text}
+        ).data
         response = Response(answer)
         response["Cache-Control"] = "no-store"
         return response

@@ -1,6 +1,10 @@
 """Shapes of the case management API. Input serializers check types and closed vocabularies
 only; the services decide everything else. Output serializers never touch identity data,
-except :class:`IdentitySerializer`, which renders what ``selectors.identity_for`` returned."""
+except :class:`IdentitySerializer`, which renders what ``selectors.identity_for`` returned.
+
+Free text (decision reasons, a referral's purpose and answer note) is rendered only when the
+view says the caller may read it (context ``sees_text``, from
+:func:`fener.cases.policies.sees_case_text` or ``sees_referral_text``); otherwise it is null."""
 
 from __future__ import annotations
 
@@ -137,7 +141,6 @@ class CaseChangeSerializer(ProfileSerializer):
 
 class IdentityReadSerializer(InputSerializer):
     purpose = serializers.ChoiceField(choices=ReadPurpose.choices)
-    detail = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
 class StatusDecideSerializer(InputSerializer):
@@ -254,7 +257,7 @@ class StatusDecisionSerializer(serializers.ModelSerializer[StatusDecision]):
     to_status = VocabularyField(TraffickingStatus, read_only=True)
     deciding_institution = _slug("key")
     reasons = serializers.SerializerMethodField(
-        help_text="Only for members of the case's team (null for others)"
+        help_text="Free text: only for members of the case's team (null for others)"
     )
 
     class Meta:
@@ -270,7 +273,7 @@ class StatusDecisionSerializer(serializers.ModelSerializer[StatusDecision]):
         read_only_fields = fields
 
     def get_reasons(self, decision: StatusDecision) -> str | None:
-        return decision.reasons if self.context.get("team_member") else None
+        return decision.reasons if self.context.get("sees_text") else None
 
 
 class ScreeningSummarySerializer(serializers.ModelSerializer[Screening]):
@@ -313,8 +316,16 @@ class ReferralSummarySerializer(serializers.ModelSerializer[CaseReferral]):
 
 class ReferralDetailSerializer(ReferralSummarySerializer):
     """One referral with the copy of what was shared (``payload``: one key per section;
-    null once the referral is rejected or revoked)."""
+    null once the referral is rejected or revoked). ``purpose`` and ``response_note`` are free
+    text: null for a caller on the case's side who is not on its team, and for the receiving
+    institution once the referral is rejected or revoked."""
 
+    purpose = serializers.SerializerMethodField(
+        help_text="Free text: null for those who may not read it"
+    )
+    response_note = serializers.SerializerMethodField(
+        help_text="Free text: null for those who may not read it"
+    )
     with_consent = serializers.SerializerMethodField(
         help_text="False when shared under a lawful override"
     )
@@ -334,6 +345,12 @@ class ReferralDetailSerializer(ReferralSummarySerializer):
         ]
         read_only_fields = fields
 
+    def get_purpose(self, referral: CaseReferral) -> str | None:
+        return referral.purpose if self.context.get("sees_text") else None
+
+    def get_response_note(self, referral: CaseReferral) -> str | None:
+        return referral.response_note if self.context.get("sees_text") else None
+
     def get_with_consent(self, referral: CaseReferral) -> bool:
         return referral.consent_id is not None
 
@@ -344,7 +361,7 @@ class ReferralDetailSerializer(ReferralSummarySerializer):
 
 class CaseDetailSerializer(CaseSummarySerializer):
     """A case with its profile, exploitation, team, decisions, screenings, consents and
-    outgoing referrals. Decision reasons are given to team members only."""
+    outgoing referrals. Free text (decision reasons) is given to team members only."""
 
     municipality = _slug("code")
     exploitation_municipality = _slug("code")

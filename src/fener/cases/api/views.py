@@ -33,7 +33,7 @@ from fener.cases.api.serializers import (
     StatusDecisionAnswerSerializer,
 )
 from fener.cases.models import Case, IdentityRecord, Screening, StatusDecision
-from fener.cases.policies import membership
+from fener.cases.policies import sees_case_text
 from fener.cases.services import cases as case_services
 from fener.cases.services import referrals as referral_services
 from fener.cases.services.safeguards import consent_record
@@ -90,8 +90,8 @@ def _case_detail(user: User, case: Case) -> dict[str, Any]:
         "referrals__from_institution",
         "referrals__to_institution",
     )
-    team_member = membership(user, case) is not None
-    return dict(CaseDetailSerializer(case, context={"team_member": team_member}).data)
+    context = {"sees_text": sees_case_text(user, case)}
+    return dict(CaseDetailSerializer(case, context=context).data)
 
 
 @extend_schema(tags=CASES)
@@ -225,9 +225,7 @@ class CaseIdentity(APIView):
         case = selectors.case_get(user, code)
         data = valid_input(IdentityReadSerializer, request)
         with service_errors():
-            record = selectors.identity_for(
-                user, case, purpose=data["purpose"], detail=data.get("detail", "")
-            )
+            record = selectors.identity_for(user, case, purpose=data["purpose"])
             answer = IdentitySerializer(_identity_answer(user, case, record)).data
         response = Response(answer)
         response["Cache-Control"] = "no-store"
@@ -266,7 +264,8 @@ class CaseStatusDecision(APIView):
                 screening=screening,
             )
         answer = StatusDecisionAnswerSerializer(
-            {"decision": decision, "case": case}, context={"team_member": True}
+            {"decision": decision, "case": case},
+            context={"sees_text": sees_case_text(user, case)},
         )
         return Response(answer.data, status=status.HTTP_201_CREATED)
 

@@ -15,6 +15,7 @@ from fener.cases.vocabulary import (
     Sex,
     TeamRole,
     TraffickingStatus,
+    age_band,
 )
 from fener.core.models import Institution, Municipality
 
@@ -51,7 +52,7 @@ class ExploitationForm(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
 
-    AUDIT_FIELDS = ("code", "name_en", "status", "htcds_code", "review_note")
+    AUDIT_FIELDS = ("code", "name_en", "status", "htcds_code")
 
     class Meta:
         ordering = ["-builtin", "name_en"]
@@ -133,12 +134,11 @@ class Case(models.Model):
         "status",
         "trafficking_status",
         "sex",
-        "age_at_registration",
-        "age_when_trafficked",
+        "age_band_at_registration",
+        "age_band_when_trafficked",
         "is_child",
         "citizenship",
         "primary_language",
-        "municipality_id",
         "recruitment_methods",
         "recruitment_platforms",
         "recruitment_country",
@@ -146,7 +146,6 @@ class Case(models.Model):
         "forced_labour_industry",
         "sex_exploitation_types",
         "exploitation_country",
-        "exploitation_municipality_id",
         "relationship_to_trafficker",
         "reflection_period_start",
         "reflection_period_end",
@@ -163,6 +162,15 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    # The audit log records age bands, never exact ages (audit rows outlive retention).
+    @property
+    def age_band_at_registration(self) -> str:
+        return age_band(self.age_at_registration)
+
+    @property
+    def age_band_when_trafficked(self) -> str:
+        return age_band(self.age_when_trafficked)
 
     @property
     def is_open(self) -> bool:

@@ -180,6 +180,7 @@ class CaseReferral(models.Model):
     response_note = EncryptedTextField(blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = EncryptedTextField(blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     AUDIT_FIELDS = (
@@ -314,7 +315,7 @@ class FollowUp(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
     due_on = models.DateField()
     months_after_start = models.PositiveSmallIntegerField(null=True, blank=True)
-    task = models.CharField(max_length=200)
+    task = EncryptedTextField()  # free text: may name people (scheduled ones are generic)
     assigned_to = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -327,7 +328,7 @@ class FollowUp(models.Model):
     outcomes = models.JSONField(default=dict, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
 
-    AUDIT_FIELDS = ("due_on", "task", "assigned_to_id", "done_on", "outcomes")
+    AUDIT_FIELDS = ("due_on", "months_after_start", "assigned_to_id", "done_on", "outcomes")
 
     class Meta:
         ordering = ["due_on", "id"]

@@ -23,8 +23,9 @@ from fener.cases.models import (
     StatusDecision,
     TeamMembership,
 )
-from fener.cases.services.errors import CaseInputError, WrongState
+from fener.cases.services.errors import CaseInputError, ConsentRequired, WrongState
 from fener.cases.services.safeguards import require_child_safeguards
+from fener.cases.services.state import require_writable
 from fener.cases.services.validation import (
     code_list,
     countries,
@@ -36,6 +37,7 @@ from fener.cases.services.versioning import save_versioned
 from fener.cases.vocabulary import (
     CaseStatus,
     ClosureReason,
+    ConsentScope,
     ControlMethod,
     Industry,
     PerpetratorRole,
@@ -251,6 +253,7 @@ def status_decide(
     """
     formal = to_status in FORMAL
     require(actor, "decide_status" if formal else "change", case)
+    require_writable(case)
     if to_status not in TRANSITIONS.get(case.trafficking_status, set()):
         raise WrongState(
             _("The status cannot change from “%(old)s” to “%(new)s”.")
@@ -374,21 +377,19 @@ def case_reopen(*, actor: User, case: Case, expected_version: int, reason: str) 
                 "updated_by": actor,
             },
         )
-        old, new = audit_changes(before, audit_snapshot(case))
-        audit_record(
-            actor=actor,
-            action="cases.reopen",
-            target=case,
-            before=old,
-            after=new,
-            purpose=text[:300],
+        # The reason is free text: kept encrypted as a note, not in the audit log.
+        CaseNote.objects.create(
+            case=case, author=actor, text=_("Case reopened: %(reason)s") % {"reason": text}
         )
+        old, new = audit_changes(before, audit_snapshot(case))
+        audit_record(actor=actor, action="cases.reopen", target=case, before=old, after=new)
     return case
 
 
 def team_add(*, actor: User, case: Case, user: User, role: str) -> TeamMembership:
     """Add a colleague from any institution to the case's team."""
     require(actor, "manage_team", case)
+    require_writable(case)
     if role not in TeamRole.values:
         raise CaseInputError({"role": _("Choose the member's role on the case.")})
     if not has_permission(user, "cases.work_on_cases"):
@@ -402,11 +403,33 @@ def team_add(*, actor: User, case: Case, user: User, role: str) -> TeamMembershi
         raise CaseInputError(
             {"user": _("%(user)s is already on the team.") % {"user": user.display_name}}
         )
-    with transaction.atomic():
-        member = TeamMembership.objects.create(case=case, user=user, role=role, added_by=actor)
-        audit_record(
-            actor=actor, action="cases.team_add", target=case, after=audit_snapshot(member)
-        )
+    abroad = user.institution.country != "MK"
+    if abroad:
+        # A member abroad sees the whole case: the same rule as a referral across the border.
+        from fener.cases.services.safeguards import active_consent, require_child_safeguards
+
+        if active_consent(case, ConsentScope.SHARING_ABROAD, timezone.localdate()) is None:
+            raise ConsentRequired(
+                _(
+                    "A member from an institution abroad sees the whole case: record the "
+                    "person's consent to sharing abroad first (or refer only what is needed)."
+                )
+            )
+        require_child_safeguards(case, _("Adding a member from abroad"))
+    try:
+        with transaction.atomic():
+            member = TeamMembership.objects.create(case=case, user=user, role=role, added_by=actor)
+            audit_record(
+                actor=actor,
+                action="cases.team_add_abroad" if abroad else "cases.team_add",
+                target=case,
+                after=audit_snapshot(member),
+            )
+    except IntegrityError:
+        # Someone added the same person at the same moment (one active membership each).
+        raise CaseInputError(
+            {"user": _("%(user)s is already on the team.") % {"user": user.display_name}}
+        ) from None
     return member
 
 
@@ -414,6 +437,7 @@ def team_remove(*, actor: User, member: TeamMembership) -> TeamMembership:
     """Remove a member: their access ends at once. The last case manager cannot be removed."""
     case = member.case
     require(actor, "manage_team", case)
+    require_writable(case, closed_too=True)
     if member.removed_at is not None:
         raise WrongState(_("This member was already removed."))
     if (
@@ -440,6 +464,7 @@ def team_remove(*, actor: User, member: TeamMembership) -> TeamMembership:
 def note_add(*, actor: User, case: Case, text: str) -> CaseNote:
     """Add a formal update to the case (stored encrypted)."""
     require(actor, "change", case)
+    require_writable(case)
     body = required_text("text", text, limit=10000)
     with transaction.atomic():
         note = CaseNote.objects.create(case=case, author=actor, text=body)

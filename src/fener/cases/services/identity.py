@@ -14,13 +14,14 @@ import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fener.cases import vault
 from fener.cases.models import Case, DocumentKind, IdentityDocument, IdentityRecord
-from fener.cases.services.errors import CaseInputError, WrongState
+from fener.cases.services.errors import CaseInputError, StaleEdit, WrongState
+from fener.cases.services.state import require_writable
 from fener.cases.services.versioning import save_versioned
 from fener.core.access import require
 from fener.core.audit import audit_record
@@ -113,6 +114,7 @@ def identity_save(
 ) -> IdentityRecord:
     """Create or change the identity record. Changing needs the version the user started from."""
     require(actor, "change_identity", case)
+    require_writable(case, closed_too=True)
     if case.anonymised_at is not None:
         raise WrongState(_("This case has been anonymised: its identity data were erased."))
     values = _clean(data)
@@ -120,7 +122,18 @@ def identity_save(
     with transaction.atomic():
         record = IdentityRecord.objects.filter(case=case).first()
         if record is None:
-            record = IdentityRecord.objects.create(case=case, match_key=key, **values)
+            try:
+                with transaction.atomic():
+                    record = IdentityRecord.objects.create(case=case, match_key=key, **values)
+            except IntegrityError:
+                # Two first saves at the same moment: the other one won.
+                raise StaleEdit(
+                    _(
+                        "Someone else saved this record after you opened it, so your changes "
+                        "were not saved. Reload the page to see their changes, then make yours "
+                        "again."
+                    )
+                ) from None
             changed = sorted(name for name, value in values.items() if value)
         else:
             if expected_version is None:
@@ -145,6 +158,7 @@ def document_add(
 ) -> IdentityDocument:
     """Store a photo or scanned document, encrypted. PNG, JPEG or PDF only, checked by content."""
     require(actor, "change_identity", case)
+    require_writable(case, closed_too=True)
     if case.anonymised_at is not None:
         raise WrongState(_("This case has been anonymised: its identity data were erased."))
     if kind not in DocumentKind.values:

@@ -8,7 +8,6 @@ recomputed with the new key.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.apps import apps
 from django.db import connection, transaction
@@ -63,21 +62,22 @@ def _rotate_table(table: str, pk: str, columns: list[str], binary: bool) -> int:
                 return count
             for row in rows:
                 last = row[0]
-                updates: dict[str, Any] = {}
                 for column, value in zip(columns, row[1:], strict=True):
                     if value is None or value == "":
                         continue
-                    if binary:
-                        updates[column] = vault.reencrypt(bytes(value))
-                    else:
-                        updates[column] = vault.reencrypt(str(value).encode()).decode()
-                if updates:
-                    assignments = ", ".join(f"{quote(c)} = %s" for c in updates)
-                    cursor.execute(
-                        f"UPDATE {quote(table)} SET {assignments} WHERE {quote(pk)} = %s",  # noqa: S608
-                        [*updates.values(), last],
+                    new: bytes | str = (
+                        vault.reencrypt(bytes(value))
+                        if binary
+                        else vault.reencrypt(str(value).encode()).decode()
                     )
-                    count += len(updates)
+                    # Only if the value is still the one read: a save made meanwhile (already
+                    # under the new key) is never overwritten with the old plaintext.
+                    cursor.execute(
+                        f"UPDATE {quote(table)} SET {quote(column)} = %s "  # noqa: S608
+                        f"WHERE {quote(pk)} = %s AND {quote(column)} = %s",
+                        [new, last, value],
+                    )
+                    count += cursor.rowcount
 
 
 def rotate_key() -> RotationResult:

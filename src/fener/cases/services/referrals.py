@@ -232,27 +232,43 @@ def referral_create(
     return referral
 
 
+def _transition(
+    referral: CaseReferral, *, allowed_from: set[str], message: str, **fields: Any
+) -> None:
+    """Move the referral on only if it is still in one of ``allowed_from``: one conditional
+    ``UPDATE``, so an answer racing a revocation can never bring the erased copy back."""
+    written = CaseReferral.objects.filter(pk=referral.pk, status__in=allowed_from).update(**fields)
+    if written != 1:
+        raise WrongState(message)
+    for name, value in fields.items():
+        setattr(referral, name, value)
+
+
 def referral_respond(
     *, actor: User, referral: CaseReferral, accept: bool, note: str = ""
 ) -> CaseReferral:
-    """The receiving institution accepts or rejects a pending referral (rejecting erases the copy)."""
+    """The receiving institution accepts or rejects a pending referral (rejecting erases the
+    shared copy and the purpose, which may describe the person)."""
     # Whoever may see the referral learns why an answer is refused (answered twice, revoked)
     # rather than a bare "forbidden": the policy itself refuses answers to closed referrals.
     require(actor, "view", referral)
+    answered = _("This referral has already been answered or withdrawn.")
     if referral.status != ReferralStatus.PENDING:
-        raise WrongState(_("This referral has already been answered or withdrawn."))
+        raise WrongState(answered)
     require(actor, "respond", referral)
     if not accept and not note.strip():
         raise CaseInputError({"note": _("Say why the referral is rejected.")})
+    fields: dict[str, Any] = {
+        "status": ReferralStatus.ACCEPTED if accept else ReferralStatus.REJECTED,
+        "responded_by": actor,
+        "responded_at": timezone.now(),
+        "response_note": note.strip()[:5000],
+    }
+    if not accept:
+        fields.update(payload=None, purpose="")
     with transaction.atomic():
         before = audit_snapshot(referral)
-        referral.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.REJECTED
-        referral.responded_by = actor
-        referral.responded_at = timezone.now()
-        referral.response_note = note.strip()[:5000]
-        if not accept:
-            referral.payload = None
-        referral.save()
+        _transition(referral, allowed_from={ReferralStatus.PENDING}, message=answered, **fields)
         audit_record(
             actor=actor,
             action="cases.referral_accept" if accept else "cases.referral_reject",
@@ -266,16 +282,18 @@ def referral_respond(
 def referral_complete(*, actor: User, referral: CaseReferral, note: str = "") -> CaseReferral:
     """The receiving institution reports the referred service as given."""
     require(actor, "view", referral)
+    only_accepted = _("Only an accepted referral can be completed.")
     if referral.status != ReferralStatus.ACCEPTED:
-        raise WrongState(_("Only an accepted referral can be completed."))
+        raise WrongState(only_accepted)
     require(actor, "respond", referral)
+    fields: dict[str, Any] = {"status": ReferralStatus.COMPLETED, "completed_at": timezone.now()}
+    if note.strip():
+        fields["response_note"] = note.strip()[:5000]
     with transaction.atomic():
         before = audit_snapshot(referral)
-        referral.status = ReferralStatus.COMPLETED
-        referral.completed_at = timezone.now()
-        if note.strip():
-            referral.response_note = note.strip()[:5000]
-        referral.save()
+        _transition(
+            referral, allowed_from={ReferralStatus.ACCEPTED}, message=only_accepted, **fields
+        )
         audit_record(
             actor=actor,
             action="cases.referral_complete",
@@ -287,24 +305,32 @@ def referral_complete(*, actor: User, referral: CaseReferral, note: str = "") ->
 
 
 def referral_revoke(*, actor: User, referral: CaseReferral, reason: str) -> CaseReferral:
-    """The sending side withdraws a referral: the receiver loses the shared copy at once."""
+    """The sending side withdraws a referral: the receiver loses the shared copy and the
+    purpose at once. The reason is kept encrypted with the referral (not in the audit log)."""
     require(actor, "view", referral)
-    if referral.status not in {ReferralStatus.PENDING, ReferralStatus.ACCEPTED}:
-        raise WrongState(_("Only a pending or accepted referral can be revoked."))
+    open_statuses: set[str] = {ReferralStatus.PENDING, ReferralStatus.ACCEPTED}
+    not_open = _("Only a pending or accepted referral can be revoked.")
+    if referral.status not in open_statuses:
+        raise WrongState(not_open)
     require(actor, "revoke", referral)
     text = required_text("reason", reason)
     with transaction.atomic():
         before = audit_snapshot(referral)
-        referral.status = ReferralStatus.REVOKED
-        referral.revoked_at = timezone.now()
-        referral.payload = None
-        referral.save()
+        _transition(
+            referral,
+            allowed_from=open_statuses,
+            message=not_open,
+            status=ReferralStatus.REVOKED,
+            revoked_at=timezone.now(),
+            payload=None,
+            purpose="",
+            revoke_reason=text[:5000],
+        )
         audit_record(
             actor=actor,
             action="cases.referral_revoke",
             target=referral,
             before=before,
             after=audit_snapshot(referral),
-            purpose=text[:300],
         )
     return referral

@@ -17,6 +17,7 @@ from fener.cases.models import (
     ProtectionMeasure,
 )
 from fener.cases.services.errors import CaseInputError, SafeguardMissing, WrongState
+from fener.cases.services.state import require_writable
 from fener.cases.services.validation import not_in_future, required_text
 from fener.cases.vocabulary import ConsentScope
 from fener.core.access import require
@@ -56,6 +57,7 @@ def guardian_appoint(
 ) -> GuardianAppointment:
     """Record a guardian's appointment (ending the previous one)."""
     require(actor, "change", case)
+    require_writable(case)
     if not case.is_child:
         raise WrongState(_("A guardian is appointed for a child; this person is an adult."))
     not_in_future("appointed_on", appointed_on, timezone.localdate())
@@ -92,6 +94,7 @@ def best_interests_record(
 ) -> BestInterestsAssessment:
     """Record a best-interests assessment of a child."""
     require(actor, "change", case)
+    require_writable(case)
     if not case.is_child:
         raise WrongState(
             _("A best-interests assessment is made for a child; this person is an adult.")
@@ -127,6 +130,7 @@ def protection_measure_record(
 ) -> ProtectionMeasure:
     """Link a domestic-violence protection measure to the case (Istanbul Convention)."""
     require(actor, "change", case)
+    require_writable(case)
     if kind not in ProtectionMeasure.Kind.values:
         raise CaseInputError({"kind": _("Choose a kind of protection measure.")})
     not_in_future("issued_on", issued_on, timezone.localdate())
@@ -164,6 +168,7 @@ def consent_record(
 ) -> Consent:
     """Record that the person (or a child's guardian) consented to ``scope``."""
     require(actor, "change", case)
+    require_writable(case)
     if scope not in ConsentScope.values:
         raise CaseInputError({"scope": _("Choose what the consent covers.")})
     if method not in Consent.Method.values:
@@ -191,6 +196,7 @@ def consent_record(
 def consent_withdraw(*, actor: User, consent: Consent, withdrawn_on: datetime.date) -> Consent:
     """Record that consent was withdrawn; referrals made under it stay as they were."""
     require(actor, "change", consent.case)
+    require_writable(consent.case, closed_too=True)
     if consent.withdrawn_on is not None:
         raise WrongState(_("This consent was already withdrawn."))
     if withdrawn_on < consent.given_on:
@@ -213,9 +219,13 @@ def consent_withdraw(*, actor: User, consent: Consent, withdrawn_on: datetime.da
 
 
 def active_consent(case: Case, scope: str, on: datetime.date) -> Consent | None:
-    """The consent to ``scope`` in force on ``on``, if any."""
+    """The consent to ``scope`` in force on ``on``, if any. For a child only the guardian's
+    counts (a consent recorded before the person was known to be a child does not)."""
+    consents = case.consents.all()
+    if case.is_child:
+        consents = consents.filter(method=Consent.Method.GUARDIAN)
     return (
-        case.consents.filter(scope=scope, given_on__lte=on)
+        consents.filter(scope=scope, given_on__lte=on)
         .exclude(withdrawn_on__lte=on)
         .order_by("-given_on")
         .first()

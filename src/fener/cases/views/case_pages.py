@@ -33,7 +33,7 @@ from fener.cases.forms import (
     TeamAddForm,
 )
 from fener.cases.models import Case, FormStatus, SupportPlan, TeamMembership
-from fener.cases.policies import membership
+from fener.cases.policies import sees_case_text
 from fener.cases.services import cases as case_services
 from fener.cases.services.errors import SafeguardMissing, StaleEdit, WrongState
 from fener.cases.views.screening import RECOMMENDATION_LABELS
@@ -141,7 +141,7 @@ def _detail_page(
 ) -> HttpResponse:
     user = request.user
     can = {action: allowed(user, action, case) for action in CASE_ACTIONS}
-    is_member = membership(user, case) is not None
+    sees_text = sees_case_text(user, case)
     writable = case.anonymised_at is None
     context = {
         "case": case,
@@ -170,8 +170,9 @@ def _detail_page(
         ],
         "status_open": can["change"] and bool(_status_choices(user, case)),
         "has_support_plan": SupportPlan.objects.filter(case=case).exists(),
-        "is_member": is_member,
-        "notes": case.notes.select_related("author") if is_member else [],
+        # Free text (decision reasons, notes) only for the team; others see the structure.
+        "sees_text": sees_text,
+        "notes": case.notes.select_related("author") if sees_text else [],
         "note_form": note_form or NoteForm(),
     }
     return render(request, "cases/case_detail.html", context, status=status)

@@ -60,14 +60,13 @@ def identity_view(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     form = ReadPurposeForm(request.POST)
     if not form.is_valid():
         return _purpose_page(request, case, form, status=400)
-    purpose, detail = form.cleaned_data["purpose"], form.cleaned_data["detail"]
-    record = selectors.identity_for(user, case, purpose=purpose, detail=detail)
+    purpose = form.cleaned_data["purpose"]
+    record = selectors.identity_for(user, case, purpose=purpose)
     context = {
         "case": case,
         "record": record,
         "documents": selectors.documents_of(user, case),
         "purpose": purpose,
-        "detail": detail,
         "purpose_label": ReadPurpose(purpose).label,
         "may_edit": allowed(user, "change_identity", case) and case.anonymised_at is None,
     }
@@ -91,7 +90,6 @@ def identity_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             user,
             case,
             purpose=purpose_form.cleaned_data["purpose"],
-            detail=purpose_form.cleaned_data["detail"],
         )
         form = IdentityForm(initial=IdentityForm.initial_from(record))
         return render(request, "cases/identity_edit.html", {"case": case, "form": form})
@@ -171,7 +169,6 @@ def document_download(request: AuthenticatedHttpRequest, code: str, pk: int) -> 
         case,
         pk,
         purpose=form.cleaned_data["purpose"],
-        detail=form.cleaned_data["detail"],
     )
     response = HttpResponse(bytes(document.content), content_type=document.content_type)
     response["Content-Disposition"] = content_disposition_header(

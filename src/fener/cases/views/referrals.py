@@ -5,6 +5,10 @@ The two sides see different things. The sending side (who may see the case) sees
 the answer and may revoke. The receiving institution sees the purpose, what was shared and the
 shared copy, answers and completes, and never the case itself: no link to it, nothing that was
 not shared. The gatekeeper decides which side a user is on.
+
+The free text of a referral (purpose, answer note, reason for an override) follows the rule of
+the case's other texts: on the sending side only the case's team reads it
+(:func:`fener.cases.policies.sees_referral_text`); a supervisor off the team sees the rest.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from fener.cases.forms_referrals import (
     ReferralRevokeForm,
 )
 from fener.cases.models import CaseReferral, ExploitationForm, GoalStatus
-from fener.cases.policies import RECEIVE, WORK
+from fener.cases.policies import RECEIVE, WORK, sees_case_text, sees_referral_text
 from fener.cases.services import referrals
 from fener.cases.services.errors import ConsentRequired, SafeguardMissing, WrongState
 from fener.cases.services.safeguards import active_consent
@@ -57,7 +61,6 @@ from fener.core.forms import apply_service_errors
 from fener.core.http import AuthenticatedHttpRequest
 from fener.core.selectors import institution_list
 
-CLOSED_WITHOUT_DATA = {ReferralStatus.REJECTED, ReferralStatus.REVOKED}
 RECOMMENDATIONS = {
     "strong_indication": gettext_lazy("Strong indication of trafficking"),
     "further_assessment": gettext_lazy("Some indicators present: assess further"),
@@ -171,9 +174,12 @@ def _detail_page(
         "receiving": receiving,
         "sending": sending,
         "overdue": pending and referral.respond_by < timezone.localdate(),
-        # A rejected or revoked referral leaves the receiver nothing of the case, not even
-        # the sender's purpose (which may describe the person).
-        "purpose_visible": sending or referral.status not in CLOSED_WITHOUT_DATA,
+        # Purpose and answer note are free text: the sending side's team reads them; the
+        # receiver too, until the referral is rejected or revoked, which leaves it nothing of
+        # the case, not even the sender's purpose (which may describe the person).
+        "text_visible": sees_referral_text(user, referral),
+        # The reason for sharing without consent is the sending side's, for its team only.
+        "override_visible": sending and sees_case_text(user, referral.case),
         "shared": [_section_label(code) for code in referral.shared_sections],
         "consent_scope": (
             ConsentScope(referral.consent.scope).label if referral.consent is not None else ""

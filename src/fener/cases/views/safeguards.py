@@ -5,6 +5,8 @@ Safeguards: for a child, the guardian and best-interests assessments without whi
 decisions (referral, formal identification, closure) are refused; for everyone, protection
 measures against domestic violence (Istanbul Convention); for women, the gender-sensitive
 services of the catalogue. Team members who may change the case record; others only read.
+Free text (best-interests conclusions, references of measures, guardians' names) is shown to
+the case's team only: a supervisor off the team sees dates and institutions.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from fener.cases.forms_referrals import (
     ProtectionMeasureForm,
 )
 from fener.cases.models import Case
+from fener.cases.policies import sees_case_text
 from fener.cases.services import safeguards as services
 from fener.cases.services.errors import SafeguardMissing, WrongState
 from fener.cases.vocabulary import ConsentScope, Sex
@@ -199,6 +202,8 @@ def safeguards(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "today": timezone.localdate(),
         "can_change": allowed(user, "change", case),
         "may_read_identity": allowed(user, "read_identity", case),
+        # Conclusions and references are free text: for the team only.
+        "sees_text": sees_case_text(user, case),
         "guardians": case.guardians.select_related("guardian", "appointing_institution"),
         "assessments": case.best_interests.select_related("assessor"),
         "measures": case.protection_measures.select_related("issued_by"),

@@ -27,6 +27,7 @@ from fener.analytics.identification import (
 )
 from fener.cases import selectors
 from fener.cases.models import Case, Screening
+from fener.cases.policies import sees_case_text
 from fener.cases.services.errors import CaseInputError, ConsentRequired, WrongState
 from fener.cases.services.screening import screening_record
 from fener.core.access import NotFound, allowed
@@ -207,5 +208,7 @@ def screening_detail(request: AuthenticatedHttpRequest, code: str, pk: int) -> H
             ],
             "advice_notice": _(ADVICE_NOTICE),
             "may_decide": allowed(request.user, "change", case) and case.is_open,
+            # The interviewer's notes are free text: for the team only.
+            "sees_text": sees_case_text(request.user, case),
         },
     )

@@ -5,6 +5,11 @@ Views are thin: the case comes through the gatekeeper (``case_get``: a case the 
 see is a 404), a form checks the input, a service in :mod:`fener.cases.services.support` checks
 the rules and writes. Every page reads; every POST needs ``change`` on the case (403 for an
 observer) or, for the catalogue, ``cases.manage_services``.
+
+Free text (objectives, goals, follow-up tasks someone wrote and follow-up notes) is shown to
+the case's team only (:func:`fener.cases.policies.sees_case_text`): a supervisor off the team
+sees the plan's structure, dates and statuses, and may add to it, but does not rewrite the
+objectives it cannot read.
 """
 
 from __future__ import annotations
@@ -45,10 +50,11 @@ from fener.cases.models import (
     SupportGoal,
     SupportPlan,
 )
+from fener.cases.policies import sees_case_text
 from fener.cases.services import support
 from fener.cases.services.errors import StaleEdit, WrongState
 from fener.cases.vocabulary import Sex, SupportDomain, TeamRole
-from fener.core.access import NotFound, allowed, get_visible, require, restrict
+from fener.core.access import AccessDenied, NotFound, allowed, get_visible, require, restrict
 from fener.core.forms import apply_service_errors
 from fener.core.http import AuthenticatedHttpRequest
 from fener.core.views.pagination import paginate
@@ -134,6 +140,17 @@ def _outcome_rows(follow_up: FollowUp) -> list[tuple[str, str]]:
     return rows
 
 
+def follow_up_task(follow_up: FollowUp, sees_text: bool) -> str | None:
+    """The follow-up's task for the reader, or ``None`` when it is hidden from them.
+
+    Scheduled tasks are generic and shown to all who see the case; a task someone wrote may
+    name a person, so it is for the team only.
+    """
+    months = follow_up.months_after_start
+    scheduled = months is not None and follow_up.task == support.scheduled_task(months)
+    return support.task_label(follow_up) if sees_text or scheduled else None
+
+
 def risk_rows(case: Case) -> tuple[list[dict[str, Any]], str]:
     """The case's risk assessments for display (translated factor labels) and the trend."""
     history = support.risk_history(case.risk_assessments.select_related("assessor"))
@@ -154,6 +171,7 @@ def _plan_context(
 ) -> dict[str, Any]:
     user = request.user
     can_change = allowed(user, "change", case) and case.is_open
+    sees_text = sees_case_text(user, case)
     plan = _plan_of(case)
     today = timezone.localdate()
     providers = providers_for_person(user, case) if can_change and plan else []
@@ -184,7 +202,7 @@ def _plan_context(
     follow_ups = [
         {
             "follow_up": follow_up,
-            "task": support.task_label(follow_up),
+            "task": follow_up_task(follow_up, sees_text),
             "overdue": follow_up.done_on is None and follow_up.due_on < today,
             "outcomes": _outcome_rows(follow_up),
             "complete_form": (
@@ -201,7 +219,9 @@ def _plan_context(
         "case": case,
         "plan": plan,
         "can_change": can_change,
+        "sees_text": sees_text,
         "create_form": bound.get("create") or PlanCreateForm(),
+        # The edit form holds the objectives: offered only to those who may read them.
         "edit_form": bound.get("edit")
         or (
             PlanEditForm(
@@ -211,7 +231,7 @@ def _plan_context(
                     "planned_end": plan.planned_end,
                 }
             )
-            if plan
+            if plan and can_change and sees_text
             else None
         ),
         "goal_form": bound.get("goal") or GoalForm(),
@@ -261,6 +281,9 @@ def _create(
 def _edit(
     request: AuthenticatedHttpRequest, case: Case, plan: SupportPlan | None
 ) -> dict[str, forms.Form]:
+    if not sees_case_text(request.user, case):
+        # Rewriting objectives one may not read would overwrite them unseen.
+        raise AccessDenied("change")
     form = PlanEditForm(request.POST)
     ok = _service_call(
         request,
@@ -428,6 +451,7 @@ def follow_up_complete(request: AuthenticatedHttpRequest, code: str, pk: int) ->
     if follow_up is None:
         raise NotFound()
     can_change = allowed(request.user, "change", case) and case.is_open
+    sees_text = sees_case_text(request.user, case)
     form = None
     if follow_up.done_on is None and can_change:
         form = FollowUpCompleteForm(prefix=f"fu{follow_up.pk}")
@@ -452,7 +476,8 @@ def follow_up_complete(request: AuthenticatedHttpRequest, code: str, pk: int) ->
     context = {
         "case": case,
         "follow_up": follow_up,
-        "task": support.task_label(follow_up),
+        "task": follow_up_task(follow_up, sees_text),
+        "sees_text": sees_text,
         "overdue": follow_up.done_on is None and follow_up.due_on < timezone.localdate(),
         "outcomes": _outcome_rows(follow_up),
         "form": form,
