@@ -9,7 +9,6 @@ receiving institution reads a referral's purpose and answer only while it is not
 revoked.
 """
 
-import datetime
 import json
 
 import pytest
