@@ -3,12 +3,15 @@
 import csv
 import datetime
 import io
+import itertools
 import json
 import random
+import re
 from collections import Counter
 
 import pytest
 from click.testing import CliRunner
+from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 from django.utils import translation
 from hypothesis import HealthCheck, given, settings
@@ -22,10 +25,16 @@ from fener.cases.statistics import (
     LEVEL_WORDS,
     MAX_SUPPRESSION,
     QUASI_IDENTIFIERS,
+    SMALL_COUNT,
     StatisticsInputError,
     anonymised_export,
+    export_preview,
+    minimum_web_k,
     quasi_identifier_hierarchies,
     statistics_dashboard,
+    statistics_export,
+    statistics_years,
+    withheld_counts,
 )
 from fener.cli import main
 from fener.core.access import AccessDenied
@@ -156,8 +165,24 @@ def test_the_selector_refuses_a_user_without_the_permission(make_user):
 # --- The dashboard -----------------------------------------------------------------------
 
 
+def _tables(data):
+    return {table.key: table for table in data.tables}
+
+
+def _in_chart(label, chart):
+    """Whether a plotly figure's HTML names ``label`` (its JSON may escape non-ASCII)."""
+    return label in chart or json.dumps(label)[1:-1] in chart
+
+
+def _section(page, key):
+    """The HTML of one table's section of the dashboard page."""
+    match = re.search(rf'<section data-table="{key}">(.*?)</section>', page, re.DOTALL)
+    assert match, key
+    return match.group(1)
+
+
 @pytest.mark.django_db
-def test_dashboard_counts_all_cases_and_hides_small_counts(statistician, other_institution):
+def test_dashboard_counts_all_cases_and_withholds_small_counts(statistician, other_institution):
     _save(
         [_case(statistician.institution, n, sex="female") for n in range(12)]
         + [_case(other_institution, 100 + n, sex="male") for n in range(7)]
@@ -165,29 +190,87 @@ def test_dashboard_counts_all_cases_and_hides_small_counts(statistician, other_i
     )
     data = statistics_dashboard(statistician)
     assert data.total.shown == "21"
-    sex = {table.key: table for table in data.tables}["sex"]
+    sex = _tables(data)["sex"]
     shown = {cell.label: cell.shown for cell in sex.cells}
-    # 2 is small; the total minus the others would give it away, so the smallest other (7)
-    # is withheld too.
-    assert shown == {"Female": "12", "Male": "withheld", "Transgender male": "fewer than 5"}
+    # 2 is small; the total minus the others would give it away, so the smallest other (7) is
+    # withheld too, and both read the same: nothing says which of them is the small one.
+    assert shown == {"Female": "12", "Male": "withheld", "Transgender male": "withheld"}
     assert [cell.label for cell in sex.charted] == ["Female"]
-    institutions = {table.key: table for table in data.tables}["institution"]
+    institutions = _tables(data)["institution"]
     # Cases of every institution are counted (statistics are national).
     assert sorted(cell.count for cell in institutions.cells) == [9, 12]
 
 
 @pytest.mark.django_db
-def test_two_small_counts_are_hidden_without_withholding_a_third(statistician):
+def test_two_counts_of_one_are_not_given_away_by_the_total(statistician):
+    _save(
+        [_case(statistician.institution, n, status="active") for n in range(30)]
+        + [_case(statistician.institution, 50 + n, status="closed") for n in range(20)]
+        + [_case(statistician.institution, 80, status="follow_up")]
+        + [_case(statistician.institution, 81, status="closed_referred")]
+    )
+    data = statistics_dashboard(statistician)
+    assert data.total.count == 52
+    status = _tables(data)["status"]
+    withheld = [cell for cell in status.cells if cell.withheld]
+    shown = sum(cell.count for cell in status.cells if not cell.withheld)
+    # Withheld alone, the two 1s would add up to 52 - 50 = 2: each 1. So 20 goes too.
+    assert len(withheld) >= 2 and data.total.count - shown >= SMALL_COUNT
+    assert [(cell.label, cell.shown) for cell in status.cells] == [
+        ("Active", "30"),
+        ("Follow-up", "withheld"),
+        ("Closed", "withheld"),
+        ("Closed (referred)", "withheld"),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_table_with_every_count_withheld_lists_no_rows(client, login, statistician):
     _save(
         [_case(statistician.institution, n, status="active") for n in range(9)]
         + [_case(statistician.institution, 50 + n, status="closed") for n in range(3)]
-        + [_case(statistician.institution, 60 + n, status="follow_up") for n in range(1)]
+        + [_case(statistician.institution, 60, status="follow_up")]
     )
-    status = {table.key: table for table in statistics_dashboard(statistician).tables}["status"]
-    assert [(cell.label, cell.shown) for cell in status.cells] == [
-        ("Active", "9"),
-        ("Follow-up", "fewer than 5"),
-        ("Closed", "fewer than 5"),
+    status = _tables(statistics_dashboard(statistician))["status"]
+    # 3 + 1 < 5, so the 9 is withheld too: the whole table.
+    assert status.all_withheld and status.charted == []
+    section = _section(login(statistician).get(DASHBOARD).content.decode(), "status")
+    assert "Too few cases: every count is withheld." in section
+    for label in ("Active", "Closed", "Follow-up", "9"):
+        assert f"<td>{label}</td>" not in section
+    assert "<figure" not in section
+
+
+@pytest.mark.django_db
+def test_tables_that_count_a_case_several_times_withhold_too(statistician):
+    _save(
+        [_case(statistician.institution, n, citizenship=["MK"]) for n in range(30)]
+        + [_case(statistician.institution, 40 + n, citizenship=["AL", "MK"]) for n in range(8)]
+        + [_case(statistician.institution, 60, citizenship=["NG"])]
+    )
+    table = _tables(statistics_dashboard(statistician))["citizenship"]
+    assert not table.partition
+    assert {cell.label: cell.shown for cell in table.cells} == {
+        "MK": "38",
+        "AL": "withheld",
+        "NG": "withheld",
+    }
+
+
+@pytest.mark.django_db
+def test_withheld_rows_come_last_in_label_order_not_by_size(statistician):
+    per_country = {"MK": 30, "DE": 20, "NG": 4, "AL": 1}
+    countries = [code for code, n in per_country.items() for _ in range(n)]
+    _save(
+        [_case(statistician.institution, n, citizenship=[code]) for n, code in enumerate(countries)]
+    )
+    table = _tables(statistics_dashboard(statistician))["citizenship"]
+    # By size NG (4) would come before AL (1) and tell which of the two is larger.
+    assert [(cell.label, cell.shown) for cell in table.cells] == [
+        ("MK", "30"),
+        ("DE", "20"),
+        ("AL", "withheld"),
+        ("NG", "withheld"),
     ]
 
 
@@ -198,7 +281,7 @@ def test_list_fields_count_each_value_and_cases_without_one(statistician):
         + [_case(statistician.institution, 10 + n, citizenship=["MK"]) for n in range(5)]
         + [_case(statistician.institution, 20 + n, citizenship=[]) for n in range(5)]
     )
-    table = {table.key: table for table in statistics_dashboard(statistician).tables}["citizenship"]
+    table = _tables(statistics_dashboard(statistician))["citizenship"]
     assert {cell.label: cell.count for cell in table.cells} == {
         "MK": 11,
         "AL": 6,
@@ -208,50 +291,200 @@ def test_list_fields_count_each_value_and_cases_without_one(statistician):
 
 
 @pytest.mark.django_db
-def test_dashboard_page_shows_tables_charts_and_the_small_count_rule(client, login, statistician):
+def test_dashboard_page_shows_tables_charts_and_the_withholding_rule(client, login, statistician):
     forms = _forms("forced_labour")
     _save(
         [_case(statistician.institution, n, age_at_registration=30) for n in range(8)]
-        + [_case(statistician.institution, 40 + n, age_at_registration=15) for n in range(3)],
+        + [_case(statistician.institution, 40 + n, age_at_registration=15) for n in range(6)]
+        + [_case(statistician.institution, 60, age_at_registration=50)],
         {n: forms for n in range(8)},
     )
     page = login(statistician).get(DASHBOARD).content.decode()
-    assert 'data-figure="cases">11<' in page
-    assert "fewer than 5" in page
-    assert "Forced labour" in page and "30–38" in page
+    assert 'data-figure="cases">15<' in page
+    assert "Forced labour" in page
+    age = _section(page, "age")
+    assert "<td>30–38</td>" in age and ">8</td>" in age
+    # 1 (48+) is small and 6 (9–17) is withheld with it; both read "withheld" alike.
+    assert age.count("data-withheld>withheld</td>") == 2
+    chart = age.split("<table", 1)[0]
+    drawn = [label for label in ("30–38", "9–17", "48+") if _in_chart(label, chart)]
+    assert drawn == ["30–38"]
+    assert "fewer than" not in page  # nothing tells a small withheld count from a larger one
     assert "/adwatch/" in page and "plotly" in page  # the locally served bundle, no CDN
     assert "cdn." not in page
 
 
-@pytest.mark.django_db
-def test_year_range_filters_the_counts(client, login, statistician):
-    _save(
-        [
-            _case(statistician.institution, n, registered_on=datetime.date(2019 + n % 3, 2, 1))
-            for n in range(30)
-        ]
-    )
-    data = statistics_dashboard(statistician, year_from=2020, year_to=2021)
-    years = {table.key: table for table in data.tables}["year"]
-    assert [(cell.label, cell.count) for cell in years.cells] == [("2020", 10), ("2021", 10)]
-    page = login(statistician).get(DASHBOARD, {"year_from": 2021, "year_to": 2021})
-    assert 'data-figure="cases">10<' in page.content.decode()
+@given(
+    counts=st.lists(st.one_of(st.integers(0, 6), st.integers(0, 10_000)), min_size=1, max_size=12)
+)
+def test_withheld_counts_follow_the_rule(counts):
+    withheld = withheld_counts(counts)
+    present = {index for index, count in enumerate(counts) if count > 0}
+    values = [counts[index] for index in withheld]
+    assert withheld <= present  # zeros are left out by the dashboard, never "withheld"
+    assert {index for index in present if counts[index] < SMALL_COUNT} <= withheld
+    if withheld and withheld != present:
+        assert len(values) >= 2 and sum(values) >= SMALL_COUNT
+        assert set(values) != {1} and set(values) != {SMALL_COUNT - 1}
+        # the further counts are the smallest ones: none shown is below one withheld
+        largest_withheld = max(values)
+        assert all(counts[index] >= largest_withheld for index in present - withheld)
+        assert all(counts[index] != largest_withheld for index in present - withheld)
+    if not withheld:
+        assert all(counts[index] >= SMALL_COUNT for index in present)
+
+
+@pytest.mark.parametrize(
+    ("counts", "withheld"),
+    [
+        ([40, 1, 1, 30], {1, 2, 3}),  # two 1s sum to 2: the next smallest goes too
+        ([12, 7, 2], {1, 2}),  # one small: never alone
+        ([9, 3, 1], {0, 1, 2}),  # 3 + 1 < 5, then everything
+        ([20, 4, 4, 5, 9], {1, 2, 3}),  # two 4s would tell each other (8 = 4 + 4)
+        ([20, 1, 1, 1, 1, 1, 7], {1, 2, 3, 4, 5, 6}),  # five 1s summing to 5 would too
+        ([20, 2, 6, 6], {1, 2, 3}),  # equal counts are withheld together
+        ([8, 0, 6], set()),
+        ([3], {0}),
+        ([], set()),
+    ],
+)
+def test_withheld_counts_examples(counts, withheld):
+    assert withheld_counts(counts) == withheld
+
+
+def test_withheld_counts_refuse_a_negative_count():
+    with pytest.raises(ValueError, match="cannot be negative"):
+        withheld_counts([5, -1])
+
+
+def _compositions(total, parts):
+    """Every way of writing ``total`` as ``parts`` counts of at least 1, in order."""
+    for cuts in itertools.combinations(range(1, total), parts - 1):
+        yield [end - start for start, end in zip((0, *cuts), (*cuts, total), strict=True)]
+
+
+def _what_a_reader_can_deduce(counts):
+    """For each withheld position of a table shown with its total, every value it could have.
+
+    The reader sees the shown counts, which rows are withheld, and the total (so the withheld
+    sum), and knows the rule: any filling of the withheld rows that the rule would withhold in
+    exactly the same way is possible.
+    """
+    withheld = sorted(withheld_counts(counts))
+    possible = {index: set() for index in withheld}
+    hidden_sum = sum(counts[index] for index in withheld)
+    for values in _compositions(hidden_sum, len(withheld)):
+        other = list(counts)
+        for index, value in zip(withheld, values, strict=True):
+            other[index] = value
+        if withheld_counts(other) == set(withheld):
+            for index, value in zip(withheld, values, strict=True):
+                possible[index].add(value)
+    return possible
+
+
+def test_no_small_count_can_be_worked_out_from_a_table_and_its_total():
+    """Every table of up to four rows of these counts: no small count is ever pinned down."""
+    pinned = []
+    for size in range(1, 5):
+        for counts in itertools.product([1, 2, 3, 4, 5, 6, 9], repeat=size):
+            withheld = withheld_counts(counts)
+            if not withheld or sum(counts) < SMALL_COUNT or len(withheld) == size:
+                continue  # nothing to deduce, the total is withheld, or no rows are listed
+            for index, values in _what_a_reader_can_deduce(list(counts)).items():
+                if counts[index] < SMALL_COUNT and len(values) < 2:
+                    pinned.append((counts, index))
+    assert pinned == []
+
+
+def test_a_separate_label_for_small_counts_would_give_them_away():
+    """Why every withheld count reads the same. In 30, 5, 1 the 1 is withheld with the 5 (their
+    sum, 6, is what the total tells). A reader who is not told which one is small could see
+    anything from 1 to 5; one who is told ("fewer than 5" and "withheld") would know the other
+    is at least 5, which leaves exactly 1."""
+    counts = [30, 5, 1]
+    assert withheld_counts(counts) == {1, 2}
+    possible = _what_a_reader_can_deduce(counts)
+    assert possible[2] == {1, 2, 3, 4, 5}
+    told_which_is_small = {
+        small for small in possible[2] if small < SMALL_COUNT and 6 - small >= SMALL_COUNT
+    }
+    assert told_which_is_small == {1}
+
+
+# --- One year or all years ---------------------------------------------------------------
+
+
+@pytest.fixture
+def four_years(statistician):
+    """2 cases in 2018, 8 in 2019, 10 in 2020 and 12 in 2021: 2018 and 2019 are withheld."""
+    per_year = {2018: 2, 2019: 8, 2020: 10, 2021: 12}
+    dates = [datetime.date(year, 2, 1) for year, n in per_year.items() for _ in range(n)]
+    _save([_case(statistician.institution, n, registered_on=on) for n, on in enumerate(dates)])
 
 
 @pytest.mark.django_db
-def test_a_reversed_year_range_is_refused_with_a_message(client, login, statistician):
-    _save([_case(statistician.institution, n) for n in range(6)])
-    page = login(statistician).get(DASHBOARD, {"year_from": 2024, "year_to": 2020})
+def test_only_years_whose_count_is_shown_can_be_chosen(statistician, four_years):
+    years = _tables(statistics_dashboard(statistician))["year"]
+    assert [(cell.label, cell.shown) for cell in years.cells] == [
+        ("2018", "withheld"),
+        ("2019", "withheld"),
+        ("2020", "10"),
+        ("2021", "12"),
+    ]
+    # A page for 2019 alone would show its 8 as the total, and 32 - 8 - 10 - 12 = 2.
+    assert statistics_years(statistician) == [2021, 2020]
+
+
+@pytest.mark.django_db
+def test_one_year_filters_the_counts(client, login, statistician, four_years):
+    data = statistics_dashboard(statistician, year=2021)
+    assert data.total.count == 12 and data.year == 2021
+    assert [(cell.label, cell.count) for cell in _tables(data)["year"].cells] == [("2021", 12)]
+    page = login(statistician).get(DASHBOARD, {"year": "2021"})
     assert page.status_code == 200
     text = page.content.decode()
-    assert "The first year comes after the last one." in text
+    assert 'data-figure="cases">12<' in text and "Cases registered in 2021" in text
+    assert '<option value="2020">2020</option>' in text
+    assert 'value="2019"' not in text and 'value="2018"' not in text
+    everything = client.get(DASHBOARD, {"year": ""}).content.decode()
+    assert 'data-figure="cases">32<' in everything
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", ["2019", "2018", "2017", "2020-2021", "2020.0", "all", "٢٠٢٠"])
+def test_a_year_not_on_the_list_is_refused_with_400(client, login, statistician, four_years, year):
+    page = login(statistician).get(DASHBOARD, {"year": year})
+    assert page.status_code == 400
+    text = page.content.decode()
+    assert "Select a valid choice." in text
     assert 'data-figure="cases"' not in text
+
+
+@pytest.mark.django_db
+def test_year_ranges_are_not_accepted_any_more(client, login, statistician, four_years):
+    page = login(statistician).get(DASHBOARD, {"year_from": 2020, "year_to": 2021})
+    assert 'data-figure="cases">32<' in page.content.decode()  # ignored: all years
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", [2019, 2018, 2030, True])
+def test_the_selector_refuses_a_year_that_is_not_offered(statistician, four_years, year):
+    with pytest.raises(StatisticsInputError, match="choose a year from the list, or all years"):
+        statistics_dashboard(statistician, year=year)
+
+
+@pytest.mark.django_db
+def test_the_year_list_needs_the_permission(make_user):
+    with pytest.raises(AccessDenied):
+        statistics_years(make_user("case_worker"))
 
 
 # --- No identity data anywhere -----------------------------------------------------------
 
 
 @pytest.mark.django_db
+@override_settings(FENER_STATISTICS_K=2)
 def test_no_name_or_case_code_in_the_dashboard_or_the_export(
     client, login, make_user, statistician
 ):
@@ -453,15 +686,15 @@ def test_rows_are_sorted_by_value_not_by_registration(many_cases):
 
 @pytest.mark.django_db
 def test_web_export_is_audited_and_answers_with_a_file(client, login, statistician, many_cases):
-    response = login(statistician).get(CSV_EXPORT, {"k": 7})
+    response = login(statistician).get(CSV_EXPORT, {"k": 17})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert 'filename="fener-case-statistics-k7.csv"' in response["Content-Disposition"]
+    assert 'filename="fener-case-statistics-k17.csv"' in response["Content-Disposition"]
     assert response["Cache-Control"] == "no-store"
     rows = _csv_rows(response.content.decode())
     event = AuditEvent.objects.get(action="cases.statistics_export")
     assert event.actor == statistician
-    assert event.after["k"] == 7
+    assert event.after["k"] == 17
     assert event.after["rows"] == len(rows)
     assert event.after["rows"] + event.after["suppressed"] == 300
 
@@ -495,7 +728,7 @@ def test_every_generalisation_level_has_words():
 @pytest.mark.django_db
 def test_dashboard_says_in_words_how_each_column_is_released(client, login, statistician):
     _save([_case(statistician.institution, n) for n in range(3)])  # fewer than k: all withheld
-    page = login(statistician).get(DASHBOARD, {"k": 5}).content.decode()
+    page = login(statistician).get(DASHBOARD, {"k": 10}).content.decode()
     assert page.count("<td>withheld</td>") == len(QUASI_IDENTIFIERS)
     assert "the export would release nothing" in page
 
@@ -510,7 +743,11 @@ def test_k_defaults_to_the_setting(client, login, statistician):
 @pytest.mark.django_db
 @pytest.mark.parametrize("blank", ["", " "])
 def test_a_blank_k_means_the_default(client, login, statistician, blank):
-    assert login(statistician).get(JSON_EXPORT, {"k": blank}).json()["k"] == 10
+    browser = login(statistician)
+    assert browser.get(JSON_EXPORT, {"k": blank}).json()["k"] == 10
+    page = browser.get(DASHBOARD, {"k": blank})
+    assert page.status_code == 200
+    assert "export.csv?k=10" in page.content.decode()
 
 
 @pytest.mark.django_db
@@ -518,15 +755,74 @@ def test_a_blank_k_means_the_default(client, login, statistician, blank):
 def test_a_bad_k_is_refused_with_400_and_not_audited(client, login, statistician, bad_k):
     response = login(statistician).get(CSV_EXPORT, {"k": bad_k})
     assert response.status_code == 400
-    assert "k must be a whole number from 2 to 999999" in response.content.decode()
+    assert "k must be a whole number from 10 to 999999" in response.content.decode()
     assert not AuditEvent.objects.filter(action="cases.statistics_export").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("low_k", ["2", "5", "9"])
+def test_a_k_below_the_setting_is_refused_on_the_web(client, login, statistician, low_k):
+    _save([_case(statistician.institution, n) for n in range(12)])
+    browser = login(statistician)
+    for address in (CSV_EXPORT, JSON_EXPORT):
+        response = browser.get(address, {"k": low_k})
+        assert response.status_code == 400
+        assert response.content.decode() == (
+            f"k must be at least 10, the smallest this site allows, not “{low_k}”."
+        )
+    page = browser.get(DASHBOARD, {"k": low_k})
+    assert page.status_code == 400
+    text = page.content.decode()
+    assert "k must be at least 10, the smallest this site allows" in text
+    assert f"export.csv?k={low_k}" not in text  # the download links stay at the minimum
+    assert "export.csv?k=10" in text
+    assert not AuditEvent.objects.filter(action="cases.statistics_export").exists()
+
+
+@pytest.mark.django_db
+@override_settings(FENER_STATISTICS_K=25)
+def test_the_setting_is_the_minimum_of_the_export_and_the_preview(statistician, make_user):
+    _save([_case(statistician.institution, n) for n in range(30)])
+    assert minimum_web_k() == 25
+    for k in (2, 24, "24"):
+        with pytest.raises(StatisticsInputError, match="at least 25"):
+            statistics_export(actor=statistician, k=k, file_format="csv")
+        with pytest.raises(StatisticsInputError, match="at least 25"):
+            export_preview(statistician, k=k)
+    assert export_preview(statistician)["k"] == 25
+    assert statistics_export(actor=statistician, k=None, file_format="json").k == 25
+    assert statistics_export(actor=statistician, k=26, file_format="json").k == 26
+    # The permission is checked before k.
+    with pytest.raises(AccessDenied):
+        statistics_export(actor=make_user("case_worker"), k=2, file_format="csv")
+    assert AuditEvent.objects.filter(action="cases.statistics_export").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_operator_may_still_go_down_to_two_on_the_command_line(statistician):
+    _save([_case(statistician.institution, n) for n in range(3)])
+    result = CliRunner().invoke(main, ["cases", "export-stats", "--format", "json", "--k", "2"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["k"] == 2
+    assert len(json.loads(result.stdout)["records"]) == 3
+
+
+@pytest.mark.parametrize("setting", [1, 0, "10", True, None, 1_000_000])
+def test_a_bad_setting_is_a_configuration_error(setting):
+    with (
+        override_settings(FENER_STATISTICS_K=setting),
+        pytest.raises(
+            ImproperlyConfigured, match="FENER_STATISTICS_K must be a whole number from 2 to 999999"
+        ),
+    ):
+        minimum_web_k()
 
 
 @pytest.mark.django_db
 def test_a_bad_k_on_the_dashboard_shows_the_form_error(client, login, statistician):
     page = login(statistician).get(DASHBOARD, {"k": "1"})
-    assert page.status_code == 200
-    assert "greater than or equal to 2" in page.content.decode()
+    assert page.status_code == 400
+    assert "k must be a whole number from 10 to 999999" in page.content.decode()
 
 
 @pytest.mark.django_db
@@ -545,6 +841,7 @@ def test_the_export_function_refuses_bad_k_directly(statistician):
 
 
 @pytest.mark.django_db
+@override_settings(FENER_STATISTICS_K=2)
 def test_csv_cells_cannot_start_a_formula(client, login, statistician):
     hostile = ["=cmd|' /C calc'!A0", "+SUM(A1)", "-2+3", "@HYPERLINK(x)"]
     forms = [
@@ -559,8 +856,8 @@ def test_csv_cells_cannot_start_a_formula(client, login, statistician):
         for index, code in enumerate(hostile)
     ]
     _save(
-        [_case(statistician.institution, n) for n in range(8)],
-        {n: [forms[n % 4]] for n in range(8)},
+        [_case(statistician.institution, n) for n in range(20)],
+        {n: [forms[n % 4]] for n in range(20)},
     )
     browser = login(statistician)
     text = browser.get(CSV_EXPORT, {"k": 2}).content.decode()
@@ -582,12 +879,12 @@ def test_command_writes_the_same_records_as_the_web_page(
     client, login, statistician, many_cases, tmp_path
 ):
     target = tmp_path / "statistics.csv"
-    result = CliRunner().invoke(main, ["cases", "export-stats", "-o", str(target), "--k", "8"])
+    result = CliRunner().invoke(main, ["cases", "export-stats", "-o", str(target), "--k", "11"])
     assert result.exit_code == 0, result.output
-    web = login(statistician).get(CSV_EXPORT, {"k": 8}).content.decode()
+    web = login(statistician).get(CSV_EXPORT, {"k": 11}).content.decode()
     assert target.read_bytes().decode("utf-8") == web
     report = json.loads((tmp_path / "statistics.report.json").read_text())
-    assert report["k"] == 8 and report["released"] == len(_csv_rows(web))
+    assert report["k"] == 11 and report["released"] == len(_csv_rows(web))
     assert "Released" in result.stderr
     command_audit = AuditEvent.objects.filter(
         action="cases.statistics_export", actor__isnull=True

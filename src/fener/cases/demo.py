@@ -364,7 +364,8 @@ def _referrals(world: _World, case: Case, owner: User, registered: datetime.date
     if rng.random() > 0.45:
         return
     case.refresh_from_db()
-    keys = ["shelter-thb", "ngo-myla", "ngo-open-gate", "csw-skopje", "io-iom"]
+    # Institutions whose demo staff answer referrals (the others would wait for ever).
+    keys = ["shelter-thb", "ngo-myla", "ngo-open-gate", "csw-skopje", "csw-bitola"]
     if case.citizenship and case.citizenship[0] in {"AL", "XK"} and rng.random() < 0.5:
         keys = ["al-asp-thb" if case.citizenship[0] == "AL" else "xk-kp-dithb"]
     target = world.institutions.get(rng.choice(keys))

@@ -1,10 +1,11 @@
 """Case statistics without identity data: the dashboard's counts and the anonymised export.
 
 Both read every case in the country (the statistics are national), and neither reads a name, a
-case code or any other identity value. :mod:`.dashboard` counts with aggregate queries and hides
-small counts, because a count of one or two people in a category can point at a person.
-:mod:`.export` writes one row per case in the shape of CTDC's published data with HTCDS value
-names (:mod:`.htcds`), made k-anonymous by :func:`fener.analytics.privacy.anonymise`.
+case code or any other identity value. :mod:`.dashboard` counts with aggregate queries and
+withholds small counts, and enough others that they cannot be worked out, because a count of one
+or two people in a category can point at a person. :mod:`.export` writes one row per case in the
+shape of CTDC's published data with HTCDS value names (:mod:`.htcds`), made k-anonymous by
+:func:`fener.analytics.privacy.anonymise`.
 """
 
 from fener.cases.statistics.dashboard import (
@@ -12,8 +13,11 @@ from fener.cases.statistics.dashboard import (
     Cell,
     CountTable,
     Dashboard,
+    StatisticsInputError,
     require_statistics,
     statistics_dashboard,
+    statistics_years,
+    withheld_counts,
 )
 from fener.cases.statistics.export import (
     FORMATS,
@@ -23,11 +27,11 @@ from fener.cases.statistics.export import (
     MIN_K,
     QUASI_IDENTIFIERS,
     StatisticsExport,
-    StatisticsInputError,
     anonymised_export,
     export_k,
     export_preview,
     generalisation_in_words,
+    minimum_web_k,
     quasi_identifier_hierarchies,
     statistics_export,
     statistics_export_command,
@@ -52,9 +56,12 @@ __all__ = [
     "export_k",
     "export_preview",
     "generalisation_in_words",
+    "minimum_web_k",
     "quasi_identifier_hierarchies",
     "require_statistics",
     "statistics_dashboard",
     "statistics_export",
     "statistics_export_command",
+    "statistics_years",
+    "withheld_counts",
 ]

@@ -1,7 +1,8 @@
-"""The statistics dashboard: counts of all cases, small counts hidden.
+"""The statistics dashboard: counts of all cases, small counts withheld.
 
 A count of one or two people in a category (the only child of a given citizenship, say) can
-point at a person, so counts below :data:`SMALL_COUNT` are never shown as numbers.
+point at a person, so counts below :data:`SMALL_COUNT` are never shown, nor can they be worked
+out from the other counts of the page (:func:`withheld_counts`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,15 @@ from fener.core.access import AccessDenied, has_permission
 from fener.core.models import Institution, User
 
 SMALL_COUNT = 5
-"""Counts from 1 to ``SMALL_COUNT - 1`` are shown as "fewer than 5", never as a number."""
+"""Counts from 1 to ``SMALL_COUNT - 1`` are never shown (nor deducible) on the dashboard."""
+
+
+class StatisticsInputError(ValueError):
+    """A request for statistics that cannot be answered (a bad k, format or year); says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def require_statistics(user: User) -> None:
@@ -32,25 +41,62 @@ def require_statistics(user: User) -> None:
         raise AccessDenied(STATISTICS)
 
 
+def withheld_counts(counts: Sequence[int]) -> frozenset[int]:
+    """The positions of ``counts`` (one table's rows) that must not be shown.
+
+    Every count from 1 to ``SMALL_COUNT - 1`` is withheld. Whenever one is, further counts are
+    withheld, the smallest first and equal counts together, until the withheld counts
+
+    - are at least two, and add up to at least ``SMALL_COUNT``, so that the total minus the
+      shown counts never gives one of them away;
+    - are neither all 1 nor all ``SMALL_COUNT - 1``: the number of withheld rows and their sum
+      would then tell each of them.
+
+    Where that cannot be reached the whole table is withheld. A withheld count is shown the same
+    way whether it is small or not: a separate label for the small ones would tell the reader
+    that the others are at least ``SMALL_COUNT``, and narrow the small ones down. Zeros (rows
+    the dashboard leaves out) are never withheld.
+
+    >>> sorted(withheld_counts([40, 1, 1, 9]))
+    [1, 2, 3]
+    """
+    if any(count < 0 for count in counts):
+        raise ValueError("a count cannot be negative")
+    present = [index for index, count in enumerate(counts) if count > 0]
+    withheld = {index for index in present if counts[index] < SMALL_COUNT}
+
+    def protected() -> bool:
+        values = [counts[index] for index in withheld]
+        return (
+            len(values) >= 2
+            and sum(values) >= SMALL_COUNT
+            and values.count(1) < len(values)
+            and values.count(SMALL_COUNT - 1) < len(values)
+        )
+
+    others = sorted({counts[index] for index in present} - {counts[i] for i in withheld})
+    for smallest in others:
+        if not withheld or protected():
+            break
+        withheld |= {index for index in present if counts[index] == smallest}
+    return frozenset(withheld)
+
+
 @dataclass(frozen=True)
 class Cell:
-    """One category's count, or why it is not shown.
-
-    ``count`` is ``None`` when the count is small (``hidden="small"``), or when it is withheld
-    so that a small count cannot be worked out from the total (``hidden="complement"``).
-    """
+    """One category's count; ``count`` is ``None`` when it is withheld (see
+    :func:`withheld_counts`). Nothing says whether a withheld count is small."""
 
     label: str
     count: int | None
-    hidden: str = ""
+
+    @property
+    def withheld(self) -> bool:
+        return self.count is None
 
     @property
     def shown(self) -> str:
-        if self.count is not None:
-            return str(self.count)
-        if self.hidden == "small":
-            return _("fewer than %(limit)d") % {"limit": SMALL_COUNT}
-        return _("withheld")
+        return _("withheld") if self.count is None else str(self.count)
 
 
 @dataclass(frozen=True)
@@ -64,8 +110,13 @@ class CountTable:
     partition: bool
 
     @property
+    def all_withheld(self) -> bool:
+        """Every count is withheld: the page then lists no rows (their number would tell)."""
+        return bool(self.cells) and all(cell.withheld for cell in self.cells)
+
+    @property
     def charted(self) -> list[Cell]:
-        """The cells whose count is shown (a chart never draws a hidden count)."""
+        """The cells whose count is shown (a chart never draws a withheld count)."""
         return [cell for cell in self.cells if cell.count is not None]
 
 
@@ -73,29 +124,25 @@ class CountTable:
 class Dashboard:
     total: Cell
     tables: list[CountTable]
-    year_from: int | None = None
-    year_to: int | None = None
+    year: int | None = None
 
 
-def _cells(counts: Sequence[tuple[str, int]], *, partition: bool) -> list[Cell]:
-    """Hide small counts; in a partition with exactly one small count, also withhold the
-    smallest other count, since the total minus the others would give the small one away."""
-    present = [(label, count) for label, count in counts if count > 0]
-    small = {index for index, (_label, count) in enumerate(present) if count < SMALL_COUNT}
-    complement: set[int] = set()
-    if partition and len(small) == 1:
-        others = [(count, index) for index, (_l, count) in enumerate(present) if index not in small]
-        if others:
-            complement.add(min(others)[1])
-    cells = []
-    for index, (label, count) in enumerate(present):
-        if index in small:
-            cells.append(Cell(label, None, "small"))
-        elif index in complement:
-            cells.append(Cell(label, None, "complement"))
-        else:
-            cells.append(Cell(label, count))
-    return cells
+def _cells(counts: Sequence[tuple[str, int]], *, ranked: bool = False) -> list[Cell]:
+    """Withhold what :func:`withheld_counts` says and drop the zero rows.
+
+    ``ranked``: all rows but the last ("not recorded") go largest first, then the withheld
+    ones by label, since their order among themselves would tell which is larger.
+    """
+    withheld = withheld_counts([count for _label, count in counts])
+    rows = [
+        (Cell(label, None if index in withheld else count), count)
+        for index, (label, count) in enumerate(counts)
+    ]
+    if ranked:
+        rows[:-1] = sorted(
+            rows[:-1], key=lambda row: (row[0].withheld, -(row[0].count or 0), row[0].label)
+        )
+    return [cell for cell, count in rows if count > 0]
 
 
 def _grouped(cases: QuerySet[Case], *fields: str) -> list[tuple[dict[str, Any], int]]:
@@ -119,7 +166,7 @@ def _by_list(
         for item in set(items):
             counts[item] += count
     not_recorded = counts.pop("", 0)
-    rows = [(labels.get(item, item), count) for item, count in counts.most_common()]
+    rows = [(labels.get(item, item), count) for item, count in counts.items()]
     return [*rows, (_("Not recorded"), not_recorded)]
 
 
@@ -145,11 +192,6 @@ def _by_institution(cases: QuerySet[Case]) -> list[tuple[str, int]]:
     return sorted(((names.get(pk, "?"), n) for pk, n in counts.items()), key=lambda row: row[0])
 
 
-def _by_year(cases: QuerySet[Case]) -> list[tuple[str, int]]:
-    rows = _grouped(cases.annotate(year=ExtractYear("registered_on")), "year")
-    return sorted((str(values["year"]), count) for values, count in rows)
-
-
 def _by_form(cases: QuerySet[Case]) -> list[tuple[str, int]]:
     links = Case.exploitation_forms.through.objects.filter(case__in=cases)
     counts = {
@@ -159,30 +201,51 @@ def _by_form(cases: QuerySet[Case]) -> list[tuple[str, int]]:
         .annotate(cases=Count("case", distinct=True))
     }
     forms = ExploitationForm.objects.in_bulk(counts)
-    rows = sorted(((forms[pk].name, n) for pk, n in counts.items()), key=lambda row: -row[1])
+    rows = [(forms[pk].name, n) for pk, n in counts.items()]
     return [*rows, (_("Not recorded"), cases.filter(exploitation_forms__isnull=True).count())]
 
 
-def statistics_dashboard(
-    user: User, *, year_from: int | None = None, year_to: int | None = None
-) -> Dashboard:
-    """Counts of all cases registered in ``year_from`` … ``year_to`` (both optional).
+def _year_counts(cases: QuerySet[Case]) -> list[tuple[str, int]]:
+    rows = _grouped(cases.annotate(year=ExtractYear("registered_on")), "year")
+    return sorted((str(values["year"]), count) for values, count in rows)
+
+
+def statistics_years(user: User) -> list[int]:
+    """The years the dashboard can be narrowed to, newest first.
+
+    Only single calendar years whose count the all-years table shows: a page for a year whose
+    count is withheld there would show that count as its total. Needs
+    ``cases.view_statistics``.
+    """
+    require_statistics(user)
+    cells = _cells(_year_counts(Case.objects.all()))
+    return sorted((int(cell.label) for cell in cells if not cell.withheld), reverse=True)
+
+
+def statistics_dashboard(user: User, *, year: int | None = None) -> Dashboard:
+    """Counts of all cases, or of the cases registered in ``year`` (one of
+    :func:`statistics_years`; any other year raises :class:`StatisticsInputError`).
 
     Needs ``cases.view_statistics``. Nothing identifies a person: no code, no identity value,
-    and counts below :data:`SMALL_COUNT` are hidden (see :class:`Cell`).
+    and small counts are withheld (see :func:`withheld_counts`).
     """
     require_statistics(user)
     cases = Case.objects.all()
-    if year_from is not None:
-        cases = cases.filter(registered_on__year__gte=year_from)
-    if year_to is not None:
-        cases = cases.filter(registered_on__year__lte=year_to)
-    total = cases.count()
+    if year is not None:
+        if isinstance(year, bool) or year not in statistics_years(user):
+            raise StatisticsInputError(
+                _(
+                    "There are no statistics to show for “%(year)s” alone: "
+                    "choose a year from the list, or all years."
+                )
+                % {"year": str(year)[:20]}
+            )
+        cases = cases.filter(registered_on__year=year)
     recruitment = {str(value): str(label) for value, label in RecruitmentMethod.choices}
 
     def table(key: str, title: str, heading: str, rows: list[tuple[str, int]]) -> CountTable:
-        partition = key not in {"forms", "citizenship", "recruitment"}
-        return CountTable(key, title, heading, _cells(rows, partition=partition), partition)
+        several = key in {"forms", "citizenship", "recruitment"}  # a case can count more than once
+        return CountTable(key, title, heading, _cells(rows, ranked=several), not several)
 
     tables = [
         table("status", _("Case status"), _("Status"), _by_choice(cases, "status", CaseStatus)),
@@ -208,12 +271,7 @@ def statistics_dashboard(
             _by_list(cases, "recruitment_methods", recruitment),
         ),
         table("institution", _("Owner institution"), _("Institution"), _by_institution(cases)),
-        table("year", _("Year of registration"), _("Year"), _by_year(cases)),
+        table("year", _("Year of registration"), _("Year"), _year_counts(cases)),
     ]
-    total_cell = _cells([(_("Cases"), total)], partition=False)
-    return Dashboard(
-        total=total_cell[0] if total_cell else Cell(_("Cases"), 0),
-        tables=tables,
-        year_from=year_from,
-        year_to=year_to,
-    )
+    total = _cells([(_("Cases"), cases.count())])
+    return Dashboard(total=total[0] if total else Cell(_("Cases"), 0), tables=tables, year=year)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,7 +29,7 @@ from fener.analytics.privacy import (
     YearHierarchy,
     anonymise,
 )
-from fener.cases.statistics.dashboard import require_statistics
+from fener.cases.statistics.dashboard import StatisticsInputError, require_statistics
 from fener.cases.statistics.htcds import CHILD_AGE_UNKNOWN, COLUMNS, UNKNOWN, case_rows
 from fener.core.audit import audit_record
 from fener.core.models import User
@@ -44,16 +45,9 @@ QUASI_IDENTIFIERS = (
 """What an outsider could know about a person; ``majorityStatus`` follows ``ageBroad``."""
 
 
-class StatisticsInputError(ValueError):
-    """A request for statistics that cannot be answered (a bad k or format); says why."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 FORMATS = ("csv", "json")
 MIN_K = 2
+"""The smallest k at all, for the operator's command line; the web's is :func:`minimum_web_k`."""
 MAX_K = 999_999
 MAX_SUPPRESSION = 0.05
 """At most this share of the cases is withheld; beyond it the columns are generalised more."""
@@ -167,11 +161,26 @@ def _majority(age: str) -> str:
     return "Minor" if age in _MINOR else "Adult"
 
 
-def export_k(value: object = None) -> int:
+def minimum_web_k() -> int:
+    """The smallest k an export or preview may use on the web: ``FENER_STATISTICS_K``.
+
+    Anyone with ``cases.view_statistics`` could otherwise ask for k = 2; only the operator's
+    command line may go below it (down to :data:`MIN_K`). Raises ``ImproperlyConfigured``
+    unless the setting is a whole number from :data:`MIN_K` to :data:`MAX_K`.
+    """
+    value = getattr(settings, "FENER_STATISTICS_K", 10)
+    if isinstance(value, bool) or not isinstance(value, int) or not MIN_K <= value <= MAX_K:
+        raise ImproperlyConfigured(
+            f"FENER_STATISTICS_K must be a whole number from {MIN_K} to {MAX_K}, not {value!r}."
+        )
+    return value
+
+
+def export_k(value: object = None, *, minimum: int = MIN_K) -> int:
     """The k of an export: ``value`` (a whole number or its digits), or ``FENER_STATISTICS_K``.
 
-    Raises :class:`StatisticsInputError` unless it is a whole number from :data:`MIN_K` to
-    :data:`MAX_K`.
+    Raises :class:`StatisticsInputError` unless it is a whole number from ``minimum`` (by
+    default :data:`MIN_K`; :func:`minimum_web_k` on the web) to :data:`MAX_K`.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         value = getattr(settings, "FENER_STATISTICS_K", 10)
@@ -180,10 +189,16 @@ def export_k(value: object = None) -> int:
         k = value
     elif isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
         k = int(value.strip())
-    if k is None or not MIN_K <= k <= MAX_K:
+    shown = str(value)[:20]
+    if k is not None and MIN_K <= k < minimum:
+        raise StatisticsInputError(
+            _("k must be at least %(minimum)d, the smallest this site allows, not “%(value)s”.")
+            % {"minimum": minimum, "value": shown}
+        )
+    if k is None or not max(MIN_K, minimum) <= k <= MAX_K:
         raise StatisticsInputError(
             _("k must be a whole number from %(minimum)d to %(maximum)d, not “%(value)s”.")
-            % {"minimum": MIN_K, "maximum": MAX_K, "value": str(value)[:20]}
+            % {"minimum": max(MIN_K, minimum), "maximum": MAX_K, "value": shown}
         )
     return k
 
@@ -239,9 +254,12 @@ def anonymised_export(*, k: object = None) -> StatisticsExport:
 
 
 def export_preview(user: User, *, k: object = None) -> dict[str, Any]:
-    """The report of the export at ``k`` (no records), for the dashboard."""
+    """The report of the export at ``k`` (no records), for the dashboard.
+
+    ``k`` defaults to, and may not be below, :func:`minimum_web_k`.
+    """
     require_statistics(user)
-    return anonymised_export(k=k).report
+    return anonymised_export(k=export_k(k, minimum=minimum_web_k())).report
 
 
 def _audit_export(
@@ -271,19 +289,24 @@ def _checked_format(file_format: str) -> str:
 
 
 def statistics_export(*, actor: User, k: object, file_format: str) -> StatisticsExport:
-    """The anonymised export for a user with ``cases.view_statistics``; audited.
+    """The anonymised export for a user with ``cases.view_statistics`` (the web); audited.
 
-    Raises ``AccessDenied`` first, then :class:`StatisticsInputError` for a bad ``k`` or format.
+    Raises ``AccessDenied`` first, then :class:`StatisticsInputError` for a bad format or a
+    bad ``k``; ``k`` defaults to, and may not be below, :func:`minimum_web_k`.
     """
     require_statistics(actor)
     _checked_format(file_format)
-    export = anonymised_export(k=k)
+    export = anonymised_export(k=export_k(k, minimum=minimum_web_k()))
     _audit_export(actor, export, file_format)
     return export
 
 
 def statistics_export_command(*, k: object, file_format: str) -> StatisticsExport:
-    """The same export for ``fener cases export-stats`` (the shell's operator); audited."""
+    """The same export for ``fener cases export-stats``; audited.
+
+    The operator who runs the command may go below ``FENER_STATISTICS_K``, down to
+    :data:`MIN_K`.
+    """
     _checked_format(file_format)
     export = anonymised_export(k=k)
     _audit_export(None, export, file_format, purpose="fener cases export-stats")
