@@ -290,3 +290,56 @@ def test_a_child_case_is_kept_at_least_ten_years(worker, home_institution):
         reason=ClosureReason.NOT_A_VICTIM,
     )
     assert child.retention_until == child.closed_on.replace(year=child.closed_on.year + 10)
+
+
+def test_retention_knows_every_model_that_holds_encrypted_values():
+    """A new model with an encrypted field must be added to the retention's list (or be
+    deleted whole), or its values would outlive the case's anonymisation."""
+    from django.apps import apps
+
+    from fener.cases.fields import EncryptedBinaryField, EncryptedJSONField, EncryptedTextField
+    from fener.cases.services.retention import CASE_PATHS, DELETED
+
+    encrypted = {
+        model
+        for model in apps.get_app_config("cases").get_models()
+        if any(
+            isinstance(field, EncryptedTextField | EncryptedJSONField | EncryptedBinaryField)
+            for field in model._meta.fields
+        )
+    }
+    assert encrypted == set(CASE_PATHS) | set(DELETED) | {Case}
+
+
+@pytest.mark.django_db
+def test_retention_erases_revocation_reasons_and_typed_follow_up_tasks(worker, other_institution):
+    from fener.cases.models import FollowUp
+    from fener.cases.services.support import follow_up_add
+
+    case = _case_with_identity(worker)
+    safeguards.consent_record(
+        actor=worker,
+        case=case,
+        scope=ConsentScope.SHARING_NATIONAL,
+        method="written",
+        given_on=timezone.localdate(),
+    )
+    referral = referral_services.referral_create(
+        actor=worker,
+        case=case,
+        to_institution=other_institution,
+        reason="accommodation",
+        purpose="Room",
+    )
+    referral_services.referral_revoke(actor=worker, referral=referral, reason="Ana Petrovska moved")
+    follow_up_add(actor=worker, case=case, due_on=timezone.localdate(), task="Visit Ana Petrovska")
+    case = case_services.case_close(
+        actor=Case.objects.get(pk=case.pk).case_owner,
+        case=Case.objects.get(pk=case.pk),
+        expected_version=Case.objects.get(pk=case.pk).version,
+        reason=ClosureReason.DECLINED,
+    )
+    assert retention_apply(today=case.retention_until).anonymised == [case.code]
+    assert CaseReferral.objects.get(pk=referral.pk).revoke_reason == ""
+    assert FollowUp.objects.get(case=case).task == ""
+    assert "Ana Petrovska" not in _all_text_in_database()

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
+from fener.cases.fields import EncryptedBinaryField, EncryptedJSONField, EncryptedTextField
 from fener.cases.models import (
     BestInterestsAssessment,
     Case,
@@ -58,23 +60,44 @@ def _generalised_age(age: int | None) -> int | None:
     return None if age is None else _BAND_FLOOR.get(age_band(age))
 
 
+# How each model with encrypted values reaches its case (the rest of the app's models either
+# are the case, are deleted whole, or hold no encrypted value: a test checks the list).
+CASE_PATHS: dict[type[models.Model], str] = {
+    Perpetrator: "case",
+    Screening: "case",
+    StatusDecision: "case",
+    BestInterestsAssessment: "case",
+    GuardianAppointment: "case",
+    ProtectionMeasure: "case",
+    SupportPlan: "case",
+    SupportGoal: "plan__case",
+    FollowUp: "case",
+    CaseReferral: "case",
+}
+DELETED = (IdentityRecord, IdentityDocument, CaseNote)
+
+
+def _blank(field: models.Field[Any, Any]) -> Any:
+    return None if field.null else ""
+
+
+def erase_encrypted_values(case: Case) -> None:
+    """Blank every encrypted value of every record of the case (found from the model fields,
+    so a new encrypted field is erased without being listed here)."""
+    for model, path in CASE_PATHS.items():
+        fields = {
+            field.name: _blank(field)
+            for field in model._meta.fields
+            if isinstance(field, EncryptedTextField | EncryptedJSONField | EncryptedBinaryField)
+        }
+        model._default_manager.filter(**{path: case}).update(**fields)
+
+
 def case_anonymise(case: Case) -> None:
     """Erase the identity data of one case (in the caller's transaction) and audit it."""
-    IdentityRecord.objects.filter(case=case).delete()
-    IdentityDocument.objects.filter(case=case).delete()
-    CaseNote.objects.filter(case=case).delete()
-    Perpetrator.objects.filter(case=case).update(name="", phones=None, accounts=None, details="")
-    Screening.objects.filter(case=case).update(notes="")
-    StatusDecision.objects.filter(case=case).update(reasons="")
-    BestInterestsAssessment.objects.filter(case=case).update(conclusion="")
-    GuardianAppointment.objects.filter(case=case).update(guardian_name="")
-    ProtectionMeasure.objects.filter(case=case).update(reference="")
-    SupportPlan.objects.filter(case=case).update(objectives="")
-    SupportGoal.objects.filter(plan__case=case).update(description="")
-    FollowUp.objects.filter(case=case).update(notes="")
-    CaseReferral.objects.filter(case=case).update(
-        purpose="", payload=None, override_reason="", response_note=""
-    )
+    for model in DELETED:
+        model._default_manager.filter(case=case).delete()
+    erase_encrypted_values(case)
     Case.objects.filter(pk=case.pk).update(
         closure_note="",
         age_at_registration=_generalised_age(case.age_at_registration),
