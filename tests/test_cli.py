@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 
+from fener.cases.demo_data import EXTRA_ACCOUNTS
 from fener.core.demo import DEMO_ACCOUNTS
 from fener.core.permissions import ROLE_LABELS
 
@@ -67,7 +68,12 @@ def test_demo_builds_everything_and_a_second_run_reuses_it(tmp_path):
         table: database.execute(f"SELECT COUNT(*) FROM core_{table}").fetchone()[0]  # noqa: S608
         for table in ("municipality", "user", "role")
     }
-    assert counts == {"municipality": 80, "user": len(ROLE_LABELS), "role": len(ROLE_LABELS)}
+    # One account per role, and the case teams' colleagues (registered by the cases demo).
+    assert counts == {
+        "municipality": 80,
+        "user": len(ROLE_LABELS) + len(EXTRA_ACCOUNTS),
+        "role": len(ROLE_LABELS),
+    }
     assert database.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert {a.role_code for a in DEMO_ACCOUNTS} == set(ROLE_LABELS)
 

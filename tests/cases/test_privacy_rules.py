@@ -206,3 +206,72 @@ def test_list_and_single_decisions_agree_on_privileged_actions(
     for user in (worker, supervisor, police, observer):
         listed = restrict(Case.objects.all(), user, action).filter(pk=case.pk).exists()
         assert listed == allowed(user, action, case), (user.username, action)
+
+
+@pytest.mark.django_db
+def test_withdrawing_consent_to_sharing_abroad_ends_the_memberships_abroad(worker, make_user):
+    tirana = InstitutionFactory(key="al-police", type=InstitutionType.POLICE, country="AL")
+    officer = make_user("police_investigator", username="al-officer", institution=tirana)
+    case = _case(worker)
+    consent = safeguards.consent_record(
+        actor=worker, case=case, scope="sharing_abroad", method="written", given_on=TODAY()
+    )
+    case_services.team_add(actor=worker, case=case, user=officer, role="police_liaison")
+    assert allowed(officer, "read_identity", case)
+    safeguards.consent_withdraw(actor=worker, consent=consent, withdrawn_on=TODAY())
+    assert not allowed(officer, "view", case)
+    event = AuditEvent.objects.get(action="cases.team_remove_abroad")
+    assert event.after["members"] == ["al-officer"]
+    with pytest.raises(WrongState):
+        safeguards.consent_withdraw(actor=worker, consent=consent, withdrawn_on=TODAY())
+
+
+@pytest.mark.django_db
+def test_a_closed_case_found_to_be_a_childs_keeps_a_childs_retention(worker):
+    case = _case(worker)
+    case = case_services.case_close(
+        actor=worker, case=case, expected_version=case.version, reason="declined"
+    )
+    assert case.retention_until == case.closed_on.replace(year=case.closed_on.year + 5)
+    case = case_services.case_update_profile(
+        actor=worker, case=case, expected_version=case.version, changes={"age_at_registration": 16}
+    )
+    case.refresh_from_db()
+    assert case.is_child
+    assert case.retention_until == case.closed_on.replace(year=case.closed_on.year + 10)
+
+
+@pytest.mark.django_db
+def test_anonymisation_ends_the_open_referrals(worker, shelter):
+    case = _case(worker)
+    referral = _shared_referral(worker, case, shelter)
+    case = case_services.case_close(
+        actor=worker,
+        case=Case.objects.get(pk=case.pk),
+        expected_version=Case.objects.get(pk=case.pk).version,
+        reason="declined",
+    )
+    Case.objects.filter(pk=case.pk).update(retention_until=TODAY())
+    retention_apply()
+    referral.refresh_from_db()
+    assert (referral.status, referral.payload, referral.purpose) == ("revoked", None, "")
+
+
+@pytest.mark.django_db
+def test_a_write_waiting_on_a_retention_run_is_refused(worker):
+    """The early check passed on a copy read before the case was anonymised; the write's own
+    transaction sees the anonymisation and refuses."""
+    case = _case(worker)
+    stale = Case.objects.get(pk=case.pk)
+    closed = case_services.case_close(
+        actor=worker,
+        case=Case.objects.get(pk=case.pk),
+        expected_version=stale.version,
+        reason="declined",
+    )
+    Case.objects.filter(pk=closed.pk).update(retention_until=TODAY())
+    retention_apply()
+    from fener.cases.services.state import lock_writable
+
+    with pytest.raises(WrongState, match="meanwhile"):
+        lock_writable(stale, closed_too=True)

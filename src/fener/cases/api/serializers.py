@@ -320,6 +320,9 @@ class ReferralDetailSerializer(ReferralSummarySerializer):
     text: null for a caller on the case's side who is not on its team, and for the receiving
     institution once the referral is rejected or revoked."""
 
+    override_legal_basis = serializers.SerializerMethodField(
+        help_text="Typed by the sender: null where the caller may not read the referral's text"
+    )
     purpose = serializers.SerializerMethodField(
         help_text="Free text: null for those who may not read it"
     )
@@ -347,6 +350,9 @@ class ReferralDetailSerializer(ReferralSummarySerializer):
 
     def get_purpose(self, referral: CaseReferral) -> str | None:
         return referral.purpose if self.context.get("sees_text") else None
+
+    def get_override_legal_basis(self, referral: CaseReferral) -> str | None:
+        return referral.override_legal_basis if self.context.get("sees_text") else None
 
     def get_response_note(self, referral: CaseReferral) -> str | None:
         return referral.response_note if self.context.get("sees_text") else None

@@ -165,7 +165,7 @@ class CaseReferral(models.Model):
     override_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    override_legal_basis = models.CharField(max_length=200, blank=True)
+    override_legal_basis = EncryptedTextField(blank=True)  # typed: kept encrypted
     override_reason = EncryptedTextField(blank=True)
     status = models.CharField(
         max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.PENDING
@@ -190,7 +190,6 @@ class CaseReferral(models.Model):
         "shared_sections",
         "consent_id",
         "override_by_id",
-        "override_legal_basis",
         "status",
         "respond_by",
     )

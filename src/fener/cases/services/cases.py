@@ -25,7 +25,7 @@ from fener.cases.models import (
 )
 from fener.cases.services.errors import CaseInputError, ConsentRequired, WrongState
 from fener.cases.services.safeguards import require_child_safeguards
-from fener.cases.services.state import require_writable
+from fener.cases.services.state import lock_writable, require_writable
 from fener.cases.services.validation import (
     code_list,
     countries,
@@ -213,6 +213,10 @@ def case_update_profile(
         raise WrongState(_("This case has been anonymised and can no longer be changed."))
     values = _profile_values(dict(changes), timezone.localdate())
     form_codes = changes.get("exploitation_forms")
+    if case.closed_on is not None and values.get("is_child", case.is_child) != case.is_child:
+        # A closed case found to be a child's keeps its data for a child's retention period.
+        case.is_child = values["is_child"]
+        values["retention_until"] = retention_until(case, case.closed_on)
     with transaction.atomic():
         before = {
             **audit_snapshot(case),
@@ -448,9 +452,17 @@ def team_remove(*, actor: User, member: TeamMembership) -> TeamMembership:
     ):
         raise WrongState(_("Add another case manager before removing the last one."))
     with transaction.atomic():
+        lock_writable(case, closed_too=True)  # serialises concurrent removals on this case
         before = audit_snapshot(member)
-        member.removed_at = timezone.now()
-        member.save(update_fields=["removed_at"])
+        now = timezone.now()
+        if not TeamMembership.objects.filter(pk=member.pk, removed_at__isnull=True).update(
+            removed_at=now
+        ):
+            raise WrongState(_("This member was already removed."))
+        if not case.team.filter(role=TeamRole.CASE_MANAGER, removed_at__isnull=True).exists():
+            # Two managers removed each other at the same moment: undo this one.
+            raise WrongState(_("Add another case manager before removing the last one."))
+        member.removed_at = now
         audit_record(
             actor=actor,
             action="cases.team_remove",
@@ -467,6 +479,7 @@ def note_add(*, actor: User, case: Case, text: str) -> CaseNote:
     require_writable(case)
     body = required_text("text", text, limit=10000)
     with transaction.atomic():
+        lock_writable(case)
         note = CaseNote.objects.create(case=case, author=actor, text=body)
         audit_record(actor=actor, action="cases.note_add", target=case, after={"note": note.pk})
     return note
@@ -491,18 +504,23 @@ def form_propose(
     while ExploitationForm.objects.filter(code=code).exists():
         code = f"{base}-{counter}"
         counter += 1
-    with transaction.atomic():
-        form = ExploitationForm.objects.create(
-            code=code,
-            description=body,
-            status=FormStatus.PROPOSED,
-            proposed_by=actor,
-            proposed_at=timezone.now(),
-            **names,
-        )
-        audit_record(
-            actor=actor, action="cases.form_propose", target=form, after=audit_snapshot(form)
-        )
+    try:
+        with transaction.atomic():
+            form = ExploitationForm.objects.create(
+                code=code,
+                description=body,
+                status=FormStatus.PROPOSED,
+                proposed_by=actor,
+                proposed_at=timezone.now(),
+                **names,
+            )
+            audit_record(
+                actor=actor, action="cases.form_propose", target=form, after=audit_snapshot(form)
+            )
+    except IntegrityError:
+        raise CaseInputError(
+            {"name_en": _("A form with this name was proposed at the same moment.")}
+        ) from None
     return form
 
 
@@ -519,12 +537,20 @@ def form_review(
     text = required_text("note", note)
     with transaction.atomic():
         before = audit_snapshot(form)
-        form.status = FormStatus.PROMOTED if promote else FormStatus.REJECTED
-        form.review_note = text
-        form.htcds_code = (htcds_code or "Other")[:40]
-        form.reviewed_by = actor
-        form.reviewed_at = timezone.now()
-        form.save()
+        fields = {
+            "status": FormStatus.PROMOTED if promote else FormStatus.REJECTED,
+            "review_note": text,
+            "htcds_code": (htcds_code or "Other")[:40],
+            "reviewed_by": actor,
+            "reviewed_at": timezone.now(),
+        }
+        # Conditional: of two reviews at the same moment, only the first counts.
+        if not ExploitationForm.objects.filter(pk=form.pk, status=FormStatus.PROPOSED).update(
+            **fields
+        ):
+            raise WrongState(_("This form has already been reviewed."))
+        for name, value in fields.items():
+            setattr(form, name, value)
         audit_record(
             actor=actor,
             action="cases.form_review",
@@ -571,6 +597,7 @@ def perpetrator_add(
     cleaned = _clean(IdentityInput(phones=list(phones or [])))
     iban_list = ["".join(str(a).split()).upper()[:40] for a in accounts or [] if str(a).strip()]
     with transaction.atomic():
+        lock_writable(case)
         perpetrator = Perpetrator.objects.create(
             case=case,
             roles=chosen,

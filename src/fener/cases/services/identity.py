@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from fener.cases import vault
 from fener.cases.models import Case, DocumentKind, IdentityDocument, IdentityRecord
 from fener.cases.services.errors import CaseInputError, StaleEdit, WrongState
-from fener.cases.services.state import require_writable
+from fener.cases.services.state import lock_writable, require_writable
 from fener.cases.services.versioning import save_versioned
 from fener.core.access import require
 from fener.core.audit import audit_record
@@ -120,6 +120,7 @@ def identity_save(
     values = _clean(data)
     key = match_key(values)
     with transaction.atomic():
+        lock_writable(case, closed_too=True)
         record = IdentityRecord.objects.filter(case=case).first()
         if record is None:
             try:
@@ -175,6 +176,7 @@ def document_add(
         raise CaseInputError({"file": _("Only PNG or JPEG photos and PDF documents are accepted.")})
     name = (filename or "document").replace("/", "_").replace("\\", "_").strip()[:200] or "document"
     with transaction.atomic():
+        lock_writable(case, closed_too=True)
         document = IdentityDocument.objects.create(
             case=case,
             kind=kind,

@@ -94,5 +94,8 @@ def rotate_key() -> RotationResult:
         }
         key = match_key(values)
         if key != record.match_key:
-            IdentityRecord.objects.filter(pk=record.pk).update(match_key=key)
+            # Only if nobody saved meanwhile (a save computes its own key).
+            IdentityRecord.objects.filter(pk=record.pk, version=record.version).update(
+                match_key=key
+            )
     return RotationResult(values=total, tables=len({t[0] for t in tables}))

@@ -227,7 +227,6 @@ def referral_create(
             action="cases.referral_override" if consent is None else "cases.referral_create",
             target=case,
             after=audit_snapshot(referral),
-            purpose=basis if consent is None else "",
         )
     return referral
 

@@ -35,7 +35,7 @@ from fener.cases.models import (
     SupportGoal,
     SupportPlan,
 )
-from fener.cases.vocabulary import CaseStatus, age_band
+from fener.cases.vocabulary import CaseStatus, ReferralStatus, age_band
 from fener.core.audit import audit_record
 
 _BAND_FLOOR = {
@@ -98,6 +98,10 @@ def case_anonymise(case: Case) -> None:
     for model in DELETED:
         model._default_manager.filter(case=case).delete()
     erase_encrypted_values(case)
+    # Open referrals end with the case's data: no empty referral waits for an answer.
+    CaseReferral.objects.filter(
+        case=case, status__in=[ReferralStatus.PENDING, ReferralStatus.ACCEPTED]
+    ).update(status=ReferralStatus.REVOKED, revoked_at=timezone.now())
     Case.objects.filter(pk=case.pk).update(
         closure_note="",
         age_at_registration=_generalised_age(case.age_at_registration),

@@ -206,8 +206,11 @@ def consent_withdraw(*, actor: User, consent: Consent, withdrawn_on: datetime.da
     not_in_future("withdrawn_on", withdrawn_on, timezone.localdate())
     with transaction.atomic():
         before = audit_snapshot(consent)
+        if not Consent.objects.filter(pk=consent.pk, withdrawn_on__isnull=True).update(
+            withdrawn_on=withdrawn_on
+        ):
+            raise WrongState(_("This consent was already withdrawn."))
         consent.withdrawn_on = withdrawn_on
-        consent.save(update_fields=["withdrawn_on"])
         audit_record(
             actor=actor,
             action="cases.consent_withdraw",
@@ -215,7 +218,25 @@ def consent_withdraw(*, actor: User, consent: Consent, withdrawn_on: datetime.da
             before=before,
             after=audit_snapshot(consent),
         )
+        if consent.scope == ConsentScope.SHARING_ABROAD:
+            _end_memberships_abroad(actor, consent.case, withdrawn_on)
     return consent
+
+
+def _end_memberships_abroad(actor: User, case: Case, on: datetime.date) -> None:
+    """Without consent to sharing abroad, members from institutions abroad lose the case."""
+    if active_consent(case, ConsentScope.SHARING_ABROAD, on) is not None:
+        return  # another consent to sharing abroad is still in force
+    abroad = case.team.filter(removed_at__isnull=True).exclude(user__institution__country="MK")
+    ended = list(abroad.values_list("user__username", flat=True))
+    if ended:
+        abroad.update(removed_at=timezone.now())
+        audit_record(
+            actor=actor,
+            action="cases.team_remove_abroad",
+            target=case,
+            after={"members": ended, "reason": "consent to sharing abroad withdrawn"},
+        )
 
 
 def active_consent(case: Case, scope: str, on: datetime.date) -> Consent | None:

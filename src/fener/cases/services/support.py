@@ -439,12 +439,17 @@ def service_set_status(
         raise CaseInputError({"on": _("The date is before the service started.")})
     with transaction.atomic():
         before = audit_snapshot(service)
+        read_status = service.status
         service.status = status
         if service.started_on is None:
             service.started_on = day
         if status in {ServiceDelivery.Status.COMPLETED, ServiceDelivery.Status.STOPPED}:
             service.ended_on = day
-        service.save(update_fields=["status", "started_on", "ended_on"])
+        # Conditional on the status read: a concurrent change (e.g. completion) is never undone.
+        if not ServiceDelivery.objects.filter(pk=service.pk, status=read_status).update(
+            status=service.status, started_on=service.started_on, ended_on=service.ended_on
+        ):
+            raise WrongState(_("Someone changed this service meanwhile; reload the page."))
         audit_record(
             actor=actor,
             action="cases.service_status",

@@ -20,6 +20,7 @@ from fener.cases import selectors
 from fener.cases.forms import CaseFilterForm
 from fener.cases.models import Case
 from fener.cases.policies import NATIONAL, RECEIVE, REVIEW_FORMS, STATISTICS, SUPERVISE, WORK
+from fener.cases.services.support import task_label
 from fener.cases.vocabulary import AgeBand, age_band
 from fener.core.access import AccessDenied, allowed, has_permission, is_active_user
 from fener.core.http import AuthenticatedHttpRequest
@@ -57,6 +58,14 @@ def _caseload_rows(cases: Any, today: datetime.date) -> list[dict[str, Any]]:
     return rows
 
 
+def _with_task_labels(follow_ups: Any) -> list[Any]:
+    """Follow-ups with their task in the reader's language (scheduled tasks are translated)."""
+    rows = list(follow_ups)
+    for follow_up in rows:
+        follow_up.task_label = task_label(follow_up)
+    return rows
+
+
 @login_required
 def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_cases_role(request)
@@ -73,7 +82,7 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
         "incoming": selectors.incoming_referrals(user, open_only=True)
         if has_permission(user, RECEIVE)
         else [],
-        "follow_ups": selectors.due_follow_ups(user) if works else [],
+        "follow_ups": _with_task_labels(selectors.due_follow_ups(user)) if works else [],
         "outgoing": selectors.pending_outgoing_referrals(user) if works else [],
         "caseload": _caseload_rows(selectors.caseload(user), today) if works else [],
         "may_open": allowed(user, "add", Case),
