@@ -5,7 +5,7 @@ case code or any other identity value. :mod:`.dashboard` counts with aggregate q
 withholds small counts, and enough others that they cannot be worked out, because a count of one
 or two people in a category can point at a person. :mod:`.export` writes one row per case in the
 shape of CTDC's published data with HTCDS value names (:mod:`.htcds`), made k-anonymous by
-:func:`fener.analytics.privacy.anonymise`.
+:func:`fener.analytics.privacy.anonymise`; on the web always at the configured k (:func:`.web_k`).
 """
 
 from fener.cases.statistics.dashboard import (
@@ -16,7 +16,6 @@ from fener.cases.statistics.dashboard import (
     StatisticsInputError,
     require_statistics,
     statistics_dashboard,
-    statistics_years,
     withheld_counts,
 )
 from fener.cases.statistics.export import (
@@ -31,10 +30,10 @@ from fener.cases.statistics.export import (
     export_k,
     export_preview,
     generalisation_in_words,
-    minimum_web_k,
     quasi_identifier_hierarchies,
     statistics_export,
     statistics_export_command,
+    web_k,
 )
 from fener.cases.statistics.htcds import COLUMNS
 
@@ -56,12 +55,11 @@ __all__ = [
     "export_k",
     "export_preview",
     "generalisation_in_words",
-    "minimum_web_k",
     "quasi_identifier_hierarchies",
     "require_statistics",
     "statistics_dashboard",
     "statistics_export",
     "statistics_export_command",
-    "statistics_years",
+    "web_k",
     "withheld_counts",
 ]

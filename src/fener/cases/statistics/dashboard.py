@@ -1,4 +1,4 @@
-"""The statistics dashboard: counts of all cases, small counts withheld.
+"""The statistics dashboard: counts of all cases (all years together), small counts withheld.
 
 A count of one or two people in a category (the only child of a given citizenship, say) can
 point at a person, so counts below :data:`SMALL_COUNT` are never shown, nor can they be worked
@@ -28,7 +28,7 @@ SMALL_COUNT = 5
 
 
 class StatisticsInputError(ValueError):
-    """A request for statistics that cannot be answered (a bad k, format or year); says why."""
+    """A request for statistics that cannot be answered (a bad k or format); says why."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -124,7 +124,6 @@ class CountTable:
 class Dashboard:
     total: Cell
     tables: list[CountTable]
-    year: int | None = None
 
 
 def _cells(counts: Sequence[tuple[str, int]], *, ranked: bool = False) -> list[Cell]:
@@ -210,37 +209,18 @@ def _year_counts(cases: QuerySet[Case]) -> list[tuple[str, int]]:
     return sorted((str(values["year"]), count) for values, count in rows)
 
 
-def statistics_years(user: User) -> list[int]:
-    """The years the dashboard can be narrowed to, newest first.
+def statistics_dashboard(user: User) -> Dashboard:
+    """Counts of all cases, of every year together.
 
-    Only single calendar years whose count the all-years table shows: a page for a year whose
-    count is withheld there would show that count as its total. Needs
-    ``cases.view_statistics``.
-    """
-    require_statistics(user)
-    cells = _cells(_year_counts(Case.objects.all()))
-    return sorted((int(cell.label) for cell in cells if not cell.withheld), reverse=True)
-
-
-def statistics_dashboard(user: User, *, year: int | None = None) -> Dashboard:
-    """Counts of all cases, or of the cases registered in ``year`` (one of
-    :func:`statistics_years`; any other year raises :class:`StatisticsInputError`).
+    There is no page for one year or a range of years: withholding is worked out per table of
+    one page, and the all-years counts minus those of the other years' pages would give away a
+    year's withheld count. The "Year of registration" table shows the years.
 
     Needs ``cases.view_statistics``. Nothing identifies a person: no code, no identity value,
     and small counts are withheld (see :func:`withheld_counts`).
     """
     require_statistics(user)
     cases = Case.objects.all()
-    if year is not None:
-        if isinstance(year, bool) or year not in statistics_years(user):
-            raise StatisticsInputError(
-                _(
-                    "There are no statistics to show for “%(year)s” alone: "
-                    "choose a year from the list, or all years."
-                )
-                % {"year": str(year)[:20]}
-            )
-        cases = cases.filter(registered_on__year=year)
     recruitment = {str(value): str(label) for value, label in RecruitmentMethod.choices}
 
     def table(key: str, title: str, heading: str, rows: list[tuple[str, int]]) -> CountTable:
@@ -274,4 +254,4 @@ def statistics_dashboard(user: User, *, year: int | None = None) -> Dashboard:
         table("year", _("Year of registration"), _("Year"), _year_counts(cases)),
     ]
     total = _cells([(_("Cases"), cases.count())])
-    return Dashboard(total=total[0] if total else Cell(_("Cases"), 0), tables=tables, year=year)
+    return Dashboard(total=total[0] if total else Cell(_("Cases"), 0), tables=tables)

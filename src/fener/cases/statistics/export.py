@@ -47,7 +47,7 @@ QUASI_IDENTIFIERS = (
 
 FORMATS = ("csv", "json")
 MIN_K = 2
-"""The smallest k at all, for the operator's command line; the web's is :func:`minimum_web_k`."""
+"""The smallest k at all, for the operator's command line; the web's one k is :func:`web_k`."""
 MAX_K = 999_999
 MAX_SUPPRESSION = 0.05
 """At most this share of the cases is withheld; beyond it the columns are generalised more."""
@@ -161,26 +161,45 @@ def _majority(age: str) -> str:
     return "Minor" if age in _MINOR else "Adult"
 
 
-def minimum_web_k() -> int:
-    """The smallest k an export or preview may use on the web: ``FENER_STATISTICS_K``.
+def web_k(value: object = None) -> int:
+    """The one k of the web: ``FENER_STATISTICS_K``, the operator's choice.
 
-    Anyone with ``cases.view_statistics`` could otherwise ask for k = 2; only the operator's
-    command line may go below it (down to :data:`MIN_K`). Raises ``ImproperlyConfigured``
-    unless the setting is a whole number from :data:`MIN_K` to :data:`MAX_K`.
+    Several releases of the same cases at different k could be combined to narrow down the
+    rows each one withholds, so the web releases at this k only; only the operator's command
+    line may choose another (down to :data:`MIN_K`). ``value`` (a request's ``k``) may be left
+    out or blank, or be that same k; anything else raises :class:`StatisticsInputError`. A
+    setting that is not a whole number from :data:`MIN_K` to :data:`MAX_K` raises
+    ``ImproperlyConfigured``.
     """
-    value = getattr(settings, "FENER_STATISTICS_K", 10)
-    if isinstance(value, bool) or not isinstance(value, int) or not MIN_K <= value <= MAX_K:
+    configured = getattr(settings, "FENER_STATISTICS_K", 10)
+    if (
+        isinstance(configured, bool)
+        or not isinstance(configured, int)
+        or not MIN_K <= configured <= MAX_K
+    ):
         raise ImproperlyConfigured(
-            f"FENER_STATISTICS_K must be a whole number from {MIN_K} to {MAX_K}, not {value!r}."
+            f"FENER_STATISTICS_K must be a whole number from {MIN_K} to {MAX_K}, "
+            f"not {configured!r}."
         )
-    return value
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return configured
+    asked: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        asked = value
+    elif isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+        asked = int(value.strip())
+    if asked != configured:
+        raise StatisticsInputError(
+            _("This site releases statistics at k = %(k)d only.") % {"k": configured}
+        )
+    return configured
 
 
-def export_k(value: object = None, *, minimum: int = MIN_K) -> int:
+def export_k(value: object = None) -> int:
     """The k of an export: ``value`` (a whole number or its digits), or ``FENER_STATISTICS_K``.
 
-    Raises :class:`StatisticsInputError` unless it is a whole number from ``minimum`` (by
-    default :data:`MIN_K`; :func:`minimum_web_k` on the web) to :data:`MAX_K`.
+    Raises :class:`StatisticsInputError` unless it is a whole number from :data:`MIN_K` to
+    :data:`MAX_K`. The web does not choose: it uses :func:`web_k`.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         value = getattr(settings, "FENER_STATISTICS_K", 10)
@@ -189,16 +208,10 @@ def export_k(value: object = None, *, minimum: int = MIN_K) -> int:
         k = value
     elif isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
         k = int(value.strip())
-    shown = str(value)[:20]
-    if k is not None and MIN_K <= k < minimum:
-        raise StatisticsInputError(
-            _("k must be at least %(minimum)d, the smallest this site allows, not “%(value)s”.")
-            % {"minimum": minimum, "value": shown}
-        )
-    if k is None or not max(MIN_K, minimum) <= k <= MAX_K:
+    if k is None or not MIN_K <= k <= MAX_K:
         raise StatisticsInputError(
             _("k must be a whole number from %(minimum)d to %(maximum)d, not “%(value)s”.")
-            % {"minimum": max(MIN_K, minimum), "maximum": MAX_K, "value": shown}
+            % {"minimum": MIN_K, "maximum": MAX_K, "value": str(value)[:20]}
         )
     return k
 
@@ -253,13 +266,10 @@ def anonymised_export(*, k: object = None) -> StatisticsExport:
     return StatisticsExport(k=k, report=report, records=records)
 
 
-def export_preview(user: User, *, k: object = None) -> dict[str, Any]:
-    """The report of the export at ``k`` (no records), for the dashboard.
-
-    ``k`` defaults to, and may not be below, :func:`minimum_web_k`.
-    """
+def export_preview(user: User) -> dict[str, Any]:
+    """The report of the web's export (at :func:`web_k`, no records), for the dashboard."""
     require_statistics(user)
-    return anonymised_export(k=export_k(k, minimum=minimum_web_k())).report
+    return anonymised_export(k=web_k()).report
 
 
 def _audit_export(
@@ -292,11 +302,11 @@ def statistics_export(*, actor: User, k: object, file_format: str) -> Statistics
     """The anonymised export for a user with ``cases.view_statistics`` (the web); audited.
 
     Raises ``AccessDenied`` first, then :class:`StatisticsInputError` for a bad format or a
-    bad ``k``; ``k`` defaults to, and may not be below, :func:`minimum_web_k`.
+    ``k`` other than :func:`web_k` (``None`` or blank means that k). Nothing is audited then.
     """
     require_statistics(actor)
     _checked_format(file_format)
-    export = anonymised_export(k=export_k(k, minimum=minimum_web_k()))
+    export = anonymised_export(k=web_k(k))
     _audit_export(actor, export, file_format)
     return export
 
@@ -304,8 +314,8 @@ def statistics_export(*, actor: User, k: object, file_format: str) -> Statistics
 def statistics_export_command(*, k: object, file_format: str) -> StatisticsExport:
     """The same export for ``fener cases export-stats``; audited.
 
-    The operator who runs the command may go below ``FENER_STATISTICS_K``, down to
-    :data:`MIN_K`.
+    The operator who runs the command may choose another k than ``FENER_STATISTICS_K`` (the
+    web's only one), from :data:`MIN_K` to :data:`MAX_K`.
     """
     _checked_format(file_format)
     export = anonymised_export(k=k)
