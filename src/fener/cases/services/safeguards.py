@@ -17,7 +17,7 @@ from fener.cases.models import (
     ProtectionMeasure,
 )
 from fener.cases.services.errors import CaseInputError, SafeguardMissing, WrongState
-from fener.cases.services.state import require_writable
+from fener.cases.services.state import lock_writable, require_writable
 from fener.cases.services.validation import not_in_future, required_text
 from fener.cases.vocabulary import ConsentScope
 from fener.core.access import require
@@ -64,6 +64,7 @@ def guardian_appoint(
     if guardian is None and not guardian_name.strip():
         raise CaseInputError({"guardian_name": _("Name the guardian or choose their account.")})
     with transaction.atomic():
+        lock_writable(case)  # two appointments at the same moment: one after the other
         for previous in case.guardians.filter(ended_on__isnull=True):
             previous.ended_on = max(appointed_on, previous.appointed_on)
             previous.save(update_fields=["ended_on"])
