@@ -425,7 +425,7 @@ def _referrals(world: _World, case: Case, owner: User, registered: datetime.date
         referral_services.referral_respond(
             actor=receiver, referral=referral, accept=True, note="Accepted; first meeting arranged."
         )
-        if not recent and rng.random() < 0.7:
+        if not recent and rng.random() < 0.95:
             referral_services.referral_complete(
                 actor=receiver, referral=referral, note="Service given."
             )
