@@ -273,10 +273,12 @@ def manage(arguments: tuple[str, ...]) -> None:
 from fener.cli_ads import ads as ads_commands  # noqa: E402 - registered after the group
 from fener.cli_adwatch import adwatch as adwatch_commands  # noqa: E402
 from fener.cli_cases import cases as cases_commands  # noqa: E402
+from fener.cli_network import network as network_commands  # noqa: E402
 
 main.add_command(ads_commands, "ads")
 main.add_command(adwatch_commands, "adwatch")
 main.add_command(cases_commands, "cases")
+main.add_command(network_commands, "network")
 
 if __name__ == "__main__":
     main()
