@@ -592,9 +592,9 @@ def perpetrator_add(
         if relationship
         else "",
     }
-    from fener.cases.services.identity import IdentityInput, _clean
+    from fener.cases.services.identity import IdentityInput, identity_values
 
-    cleaned = _clean(IdentityInput(phones=list(phones or [])))
+    cleaned = identity_values(IdentityInput(phones=list(phones or [])))
     iban_list = ["".join(str(a).split()).upper()[:40] for a in accounts or [] if str(a).strip()]
     with transaction.atomic():
         lock_writable(case)

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from fener.cases import vault
 from fener.cases.models import Case, DocumentKind, IdentityDocument, IdentityRecord
-from fener.cases.services.errors import CaseInputError, StaleEdit, WrongState
+from fener.cases.services.errors import CaseInputError, WrongState
 from fener.cases.services.state import lock_writable, require_writable
-from fener.cases.services.versioning import save_versioned
+from fener.cases.services.versioning import save_versioned, stale_edit
 from fener.core.access import require
 from fener.core.audit import audit_record
 from fener.core.models import User
@@ -49,7 +49,8 @@ class IdentityInput:
     addresses: list[str] = field(default_factory=list)
 
 
-def _clean(data: IdentityInput) -> dict[str, Any]:
+def identity_values(data: IdentityInput) -> dict[str, Any]:
+    """The checked, normalised identity values (phones in E.164), or ``CaseInputError``."""
     errors: dict[str, str] = {}
     phones: list[str] = []
     for raw in data.phones:
@@ -117,7 +118,7 @@ def identity_save(
     require_writable(case, closed_too=True)
     if case.anonymised_at is not None:
         raise WrongState(_("This case has been anonymised: its identity data were erased."))
-    values = _clean(data)
+    values = identity_values(data)
     key = match_key(values)
     with transaction.atomic():
         lock_writable(case, closed_too=True)
@@ -128,13 +129,7 @@ def identity_save(
                     record = IdentityRecord.objects.create(case=case, match_key=key, **values)
             except IntegrityError:
                 # Two first saves at the same moment: the other one won.
-                raise StaleEdit(
-                    _(
-                        "Someone else saved this record after you opened it, so your changes "
-                        "were not saved. Reload the page to see their changes, then make yours "
-                        "again."
-                    )
-                ) from None
+                raise stale_edit() from None
             changed = sorted(name for name, value in values.items() if value)
         else:
             if expected_version is None:

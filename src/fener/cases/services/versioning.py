@@ -14,6 +14,16 @@ from django.utils.translation import gettext as _
 from fener.cases.services.errors import StaleEdit
 
 
+def stale_edit() -> StaleEdit:
+    """The error for a change that lost to someone else's save (nothing was written)."""
+    return StaleEdit(
+        _(
+            "Someone else saved this record after you opened it, so your changes were not "
+            "saved. Reload the page to see their changes, then make yours again."
+        )
+    )
+
+
 def save_versioned(
     instance: models.Model, *, expected_version: int, fields: dict[str, Any]
 ) -> None:
@@ -29,12 +39,7 @@ def save_versioned(
         version=F("version") + 1, **values
     )
     if written != 1:
-        raise StaleEdit(
-            _(
-                "Someone else saved this record after you opened it, so your changes were not "
-                "saved. Reload the page to see their changes, then make yours again."
-            )
-        )
+        raise stale_edit()
     for name, value in values.items():
         setattr(instance, name, value)
     instance.version = expected_version + 1  # type: ignore[attr-defined]
