@@ -63,6 +63,7 @@ _ADWATCH_NO_ADMIN_SOURCES = importlib.import_module(
     "fener.adwatch.migrations.0004_sources_not_for_system_admin"
 )
 _CASES_GRANTS = importlib.import_module("fener.cases.migrations.0002_grants_and_taxonomy")
+_NETWORK_GRANTS = importlib.import_module("fener.network.migrations.0002_grants")
 
 
 def _set_audit_triggers(install: bool) -> None:
@@ -104,6 +105,7 @@ def _database_as_migrations_left_it(request):
         _ADWATCH_GRANTS.grant(apps, None)
         _ADWATCH_NO_ADMIN_SOURCES.revoke(apps, None)
         _CASES_GRANTS.forward(apps, None)
+        _NETWORK_GRANTS.forward(apps, None)
     # Migration 0002 of cases makes the roles that read identity data log in with a second
     # factor. The suite logs them in with a password only, as an installation that switched
     # it off would; the tests of the second factor (and of that migration) switch it back on.

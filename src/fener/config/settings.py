@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "fener.core",
     "fener.adwatch",
     "fener.cases",
+    "fener.network",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("ads/", include("fener.adwatch.urls")),
     path("check/", include("fener.adwatch.public_urls")),
     path("cases/", include("fener.cases.urls")),
+    path("network/", include("fener.network.urls")),
     path("", include("fener.core.urls")),
     prefix_default_language=True,
 )

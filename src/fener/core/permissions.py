@@ -38,6 +38,14 @@ PERMISSIONS: dict[str, Promise] = {
     "cases.national_overview": _("See the national overview of the referral mechanism"),
     "cases.review_forms": _("Review proposed new forms of exploitation (expert panel)"),
     "cases.manage_services": _("Manage the catalogue of support services"),
+    # Networks and money (fener.network; granted to roles by its migration 0002)
+    "network.work_on_investigations": _(
+        "Work on the network investigations whose team one belongs to"
+    ),
+    "network.open_investigations": _("Open investigations of networks and money flows"),
+    "network.link_case_data": _(
+        "Bring suspected perpetrators' phones and accounts from victim cases into an investigation"
+    ),
 }
 
 ROLE_LABELS: dict[str, Promise] = {

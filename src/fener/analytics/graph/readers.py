@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,27 +71,66 @@ def detect_layout(header: Iterable[str]) -> str | None:
     return None
 
 
-def _timestamp(text: str, layout: str | None) -> float:
+def _timestamp(text: str, layout: str | None, zone: datetime.tzinfo = datetime.UTC) -> float:
     value = text.strip()
     if layout == "amlsim_ibm_2019":
         return float(value) * DAY
+    european = _EUROPEAN_DATE.match(value)
+    if european:
+        day, month, year, hour, minute, second = european.groups()
+        local = datetime.datetime(
+            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+            tzinfo=zone,
+        )
+        return local.timestamp()
     try:
         number = float(value)
     except ValueError:
-        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        try:
+            moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(
+                f"time {value!r} is not a date (write 2024-02-01 13:05 or 01.02.2024 13:05)"
+            ) from None
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=datetime.UTC)
+            moment = moment.replace(tzinfo=zone)
         return moment.timestamp()
     if not math.isfinite(number):
         raise ValueError("not a finite number")
     return number
 
 
+_EUROPEAN_DATE = re.compile(
+    r"^(\d{1,2})\.(\d{1,2})\.(\d{4})\.?(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
+)
+
+
 def _amount(text: str) -> float:
-    value = float(text.strip().replace(",", ""))
-    if not math.isfinite(value) or value <= 0:
+    """A positive amount written with a decimal point or a decimal comma.
+
+    ``1234.56``, ``1,234.56``, ``1.234,56``, ``1234,56`` and ``1 234,56`` are all read; where
+    both marks appear the last one is the decimal mark. A lone comma followed by exactly three
+    digits (``1,234``) could mean either and is refused rather than guessed.
+    """
+    value = text.strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
+    if "," in value and "." in value:
+        decimal = "," if value.rindex(",") > value.rindex(".") else "."
+        thousands = "." if decimal == "," else ","
+        value = value.replace(thousands, "").replace(decimal, ".")
+    elif "," in value:
+        head, _, tail = value.rpartition(",")
+        if value.count(",") == 1 and len(tail) == 3:
+            raise ValueError(f"amount {text.strip()!r} is ambiguous: write 1234 or 1234.00")
+        value = value.replace(",", "") if value.count(",") > 1 else f"{head}.{tail}"
+    elif value.count(".") > 1:
+        value = value.replace(".", "")
+    try:
+        amount = float(value)
+    except ValueError:
+        raise ValueError(f"amount {text.strip()!r} is not a number") from None
+    if not math.isfinite(amount) or amount <= 0:
         raise ValueError(f"amount {text.strip()!r} is not a positive number")
-    return value
+    return amount
 
 
 def parse_rows(
@@ -99,8 +139,12 @@ def parse_rows(
     layout: str | None,
     mapping: ColumnMapping,
     first_line: int = 2,
+    zone: datetime.tzinfo = datetime.UTC,
 ) -> Iterator[tuple[int, Transaction | str]]:
-    """Each row as a transaction, or as the reason it is refused (with its line number)."""
+    """Each row as a transaction, or as the reason it is refused (with its line number).
+
+    Dates and times written without a time zone are read in ``zone`` (UTC by default).
+    """
     if layout is not None:
         id_column, source, target, amount, timestamp = LAYOUTS[layout]
     else:
@@ -131,7 +175,7 @@ def parse_rows(
                     source=source_id,
                     target=target_id,
                     amount=_amount(row.get(amount) or ""),
-                    timestamp=_timestamp(row.get(timestamp) or "", layout),
+                    timestamp=_timestamp(row.get(timestamp) or "", layout, zone),
                 ),
             )
         except (ValueError, TypeError, OverflowError) as error:

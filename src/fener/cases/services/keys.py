@@ -28,9 +28,10 @@ class RotationResult:
 
 
 def encrypted_columns() -> list[tuple[str, str, list[str], bool]]:
-    """(table, primary key column, encrypted columns, binary?) for every model that has some."""
+    """(table, primary key column, encrypted columns, binary?) for every model of any app that
+    has some (victim cases and network investigations)."""
     found: list[tuple[str, str, list[str], bool]] = []
-    for model in apps.get_app_config("cases").get_models():
+    for model in apps.get_models():
         text = [
             str(f.column)
             for f in model._meta.fields
@@ -98,4 +99,23 @@ def rotate_key() -> RotationResult:
             IdentityRecord.objects.filter(pk=record.pk, version=record.version).update(
                 match_key=key
             )
+    _rekey_network_entities()
     return RotationResult(values=total, tables=len({t[0] for t in tables}))
+
+
+def _rekey_network_entities() -> None:
+    """Network entities are found by a blind index of their normalised value: recompute it with
+    the new key from the (re-encrypted) label, which normalises to the same value."""
+    if not apps.is_installed("fener.network"):
+        return
+    from fener.network.models import Entity
+    from fener.network.values import ValueRefused, entity_key, normalise
+
+    for entity in Entity.objects.only("pk", "kind", "key", "label").iterator(chunk_size=BATCH):
+        try:
+            normalised, _label = normalise(entity.kind, entity.label)
+        except ValueRefused:
+            continue
+        key = entity_key(entity.kind, normalised)
+        if key != entity.key:
+            Entity.objects.filter(pk=entity.pk, key=entity.key).update(key=key)

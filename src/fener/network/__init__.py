@@ -1,0 +1,1 @@
+"""Networks and money: investigations of the people, phones, accounts and money behind trafficking."""

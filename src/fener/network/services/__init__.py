@@ -1,0 +1,1 @@
+"""Every write of the network module: keyword-only, one transaction, gatekeeper, audit row."""

@@ -1,0 +1,1 @@
+"""Thin pages of the network module."""
