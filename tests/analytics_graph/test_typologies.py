@@ -404,3 +404,70 @@ def test_every_flag_is_proved_by_its_transactions(rows: list[Transaction]) -> No
             assert arrival.target == hub and all(p.source == hub for p in payments)
             assert all(arrival.timestamp < p.timestamp <= arrival.timestamp + 5 for p in payments)
             assert math.fsum(p.amount for p in payments) >= 0.9 * arrival.amount
+
+
+# --- amount consistency of pass-through, payment hubs --------------------------------------------
+
+
+def test_pass_through_ignores_a_large_payment_that_merely_follows_a_small_arrival() -> None:
+    rows = [("in", "A", "MULE", 100.0, 0.0), ("o1", "MULE", "B", 5000.0, 1.0)]
+
+    assert find(rows, Typology.RAPID_PASS_THROUGH) == []
+    assert len(find(rows, Typology.RAPID_PASS_THROUGH, pass_through_max_ratio=50.0)) == 1
+
+
+def test_pass_through_at_the_ceiling_is_still_flagged() -> None:
+    rows = [("in", "A", "MULE", 1000.0, 0.0), ("o1", "MULE", "B", 1100.0, 1.0)]
+
+    assert len(find(rows, Typology.RAPID_PASS_THROUGH, pass_through_max_ratio=1.1)) == 1
+    assert find(rows, Typology.RAPID_PASS_THROUGH, pass_through_max_ratio=1.09) == []
+
+
+def _hub_rows() -> list[tuple[str, str, str, float, float]]:
+    # HUB receives from 6 payers and pays 6 receivers within one window: gather-scatter, fan-in.
+    rows = [(f"i{k}", f"P{k}", "HUB", 100.0, float(k)) for k in range(6)]
+    rows += [(f"o{k}", "HUB", f"R{k}", 100.0, 6.0 + k) for k in range(6)]
+    return rows
+
+
+def test_a_payment_hub_is_not_a_centre_of_patterns() -> None:
+    rows = _hub_rows()
+
+    assert len(find(rows, Typology.FAN_IN, window=20.0, hub_transfers=None)) == 1
+    assert len(find(rows, Typology.GATHER_SCATTER, window=20.0, hub_transfers=None)) == 1
+    # Six transfers in (and six out) within one window: more than five makes a hub.
+    assert find(rows, Typology.FAN_IN, window=20.0, hub_transfers=5) == []
+    assert find(rows, Typology.GATHER_SCATTER, window=20.0, hub_transfers=5) == []
+    assert len(find(rows, Typology.FAN_IN, window=20.0, hub_transfers=6)) == 1
+
+
+def test_a_hub_is_not_followed_around_a_cycle_but_others_are() -> None:
+    rows = [*_hub_rows(), ("c1", "R0", "HUB", 50.0, 13.0), ("x1", "A", "B", 10.0, 0.0)]
+    rows += [("x2", "B", "A", 10.0, 1.0)]
+
+    cycles = find(rows, Typology.CYCLE, window=20.0, hub_transfers=5)
+
+    assert [f.transactions for f in cycles] == [("x1", "x2")]
+    assert ("o0", "c1") in [
+        f.transactions for f in find(rows, Typology.CYCLE, window=20.0, hub_transfers=None)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("hub_transfers", 1, "hub_transfers must be None or an integer of at least 2"),
+        ("hub_transfers", True, "hub_transfers must be None or an integer of at least 2"),
+        (
+            "pass_through_max_ratio",
+            0.5,
+            "pass_through_max_ratio must be a finite number of at least 1",
+        ),
+        ("pass_through_max_ratio", math.inf, "pass_through_max_ratio must be a finite number"),
+    ],
+)
+def test_bad_hub_and_ceiling_parameters_are_refused(
+    field: str, value: object, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        ScanParameters(**{field: value})  # type: ignore[arg-type]

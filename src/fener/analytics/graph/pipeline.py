@@ -1,9 +1,11 @@
 """One pass over a transaction set: typologies, communities and key players, per account.
 
 This is what ``fener network analyze`` writes: one result per account, highest score first.
-The score is a documented, explainable sum (not a learnt model): each typology flag an account
-takes part in adds its weight (patterns that need several coordinated accounts weigh more),
-and the account's standing among the key players adds up to one more point.
+The score is the fitted account scorer of :mod:`fener.analytics.graph.scoring` (a logistic
+regression over activity, one-off counterparties, typology flags and amounts, between 0 and
+1; see that module for how it was fitted and how to refit it). An account with no transfer
+scores 0. Each result lists the typology flags the account takes part in, with the transfers
+that prove them, so every score can be checked against the ledger.
 """
 
 from __future__ import annotations
@@ -12,19 +14,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from fener.analytics.graph.analysis import communities, key_players
 from fener.analytics.graph.model import TransactionSet
+from fener.analytics.graph.scoring import Scorer, account_features, load_scorer
 from fener.analytics.graph.typologies import Flag, ScanParameters, scan
-
-WEIGHTS = {
-    "cycle": 3.0,
-    "scatter_gather": 3.0,
-    "gather_scatter": 3.0,
-    "structuring": 2.0,
-    "rapid_pass_through": 2.0,
-    "fan_in": 1.0,
-    "fan_out": 1.0,
-}
 
 
 @dataclass
@@ -55,6 +50,7 @@ def analyze(
     parameters: ScanParameters | None = None,
     accounts: Iterable[str] = (),
     seed: int = 0,
+    scorer: Scorer | None = None,
 ) -> list[AccountResult]:
     """Flags, communities and ranks for every account, highest score first.
 
@@ -65,8 +61,19 @@ def analyze(
         The typologies' time window, in seconds.
     threshold : float
         The reporting threshold that structuring stays under.
+    parameters : ScanParameters, optional
+        Tuning of the typology scan.
     accounts : iterable of str
         Accounts to list even when they made no transaction (score 0).
+    seed : int
+        Seed of the community detection.
+    scorer : Scorer, optional
+        The account scorer; the one shipped with Fener when omitted.
+
+    Returns
+    -------
+    list of AccountResult
+        Highest score first (ties: better key-player rank, then account name).
 
     Examples
     --------
@@ -84,30 +91,38 @@ def analyze(
     for account in transactions.account_ids:
         results.setdefault(account, AccountResult(account))
     for flag in flags:
-        kind = str(flag.type.value if hasattr(flag.type, "value") else flag.type)
+        kind = str(flag.type.value)
         for account in flag.accounts:
-            result = results.setdefault(account, AccountResult(account))
-            result.score += WEIGHTS.get(kind, 1.0)
-            result.typologies.append({"type": kind, "transactions": list(flag.transactions)})
-    if len(transactions):
-        totals: defaultdict[tuple[str, str], float] = defaultdict(float)
-        ids = transactions.account_ids
-        for source, target, amount in zip(
-            transactions.sources.tolist(),
-            transactions.targets.tolist(),
-            transactions.amounts.tolist(),
-            strict=True,
-        ):
-            if source != target:
-                totals[(ids[source], ids[target])] += amount
-        edges = [(a, b, weight) for (a, b), weight in totals.items()]
-        if edges:
-            groups = communities(edges, seed=seed)
-            players = key_players(edges, communities=groups)
-            count = len(players)
-            for player in players:
-                result = results[player.account]
-                result.community = groups.get(player.account)
-                result.rank = player.rank
-                result.score += 1.0 - (player.rank - 1) / max(count, 1)
+            results[account].typologies.append(
+                {"type": kind, "transactions": list(flag.transactions)}
+            )
+    if not len(transactions):
+        return sorted(results.values(), key=lambda r: r.account)
+    chosen = scorer if scorer is not None else load_scorer()
+    scores = chosen.scores(account_features(transactions, flags))
+    active = np.zeros(len(transactions.account_ids), dtype=bool)
+    keep = transactions.sources != transactions.targets
+    active[transactions.sources[keep]] = True
+    active[transactions.targets[keep]] = True
+    for account, value, moved in zip(
+        transactions.account_ids, scores.tolist(), active.tolist(), strict=True
+    ):
+        results[account].score = value if moved else 0.0
+    totals: defaultdict[tuple[str, str], float] = defaultdict(float)
+    ids = transactions.account_ids
+    for source, target, amount in zip(
+        transactions.sources.tolist(),
+        transactions.targets.tolist(),
+        transactions.amounts.tolist(),
+        strict=True,
+    ):
+        if source != target:
+            totals[(ids[source], ids[target])] += amount
+    edges = [(a, b, weight) for (a, b), weight in totals.items()]
+    if edges:
+        groups = communities(edges, seed=seed)
+        for player in key_players(edges, communities=groups):
+            result = results[player.account]
+            result.community = groups.get(player.account)
+            result.rank = player.rank
     return sorted(results.values(), key=lambda r: (-r.score, r.rank or 10**9, r.account))

@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import itemgetter
 from typing import Literal
 
 import numpy as np
@@ -105,6 +106,19 @@ class ScanParameters:
         Share of an incoming amount that must leave again (0 < ratio <= 1).
     pass_through_window : float or None
         How soon the money must leave; ``None`` uses the scan's ``window``.
+    hub_transfers : int or None
+        An account that receives, or that pays, more than this many transfers inside
+        one window somewhere in the set is a payment hub (a merchant, a payroll, a
+        payment processor). Hubs are left out as the central account of fan-in, fan-out,
+        gather-scatter and pass-through, as intermediates of scatter-gather and as
+        stations of a cycle; they still count as counterparties, and structuring is
+        checked for them as for anyone. ``None`` examines every account (slow on
+        hub-heavy data: the number of paths through a hub grows with the square of its
+        traffic).
+    pass_through_max_ratio : float
+        The payments that take the money out may add up to at most this multiple of
+        the incoming amount (at least 1): money passed on is about the money that came
+        in, so one large payment that merely follows a small arrival is not counted.
 
     Examples
     --------
@@ -121,6 +135,8 @@ class ScanParameters:
     structuring_margin: float = 0.1
     pass_through_ratio: float = 0.9
     pass_through_window: float | None = None
+    pass_through_max_ratio: float = 1.1
+    hub_transfers: int | None = 200
 
     def __post_init__(self) -> None:
         for name in (
@@ -143,6 +159,14 @@ class ScanParameters:
             raise ValueError(msg)
         if self.pass_through_window is not None:
             _check_positive("pass_through_window", self.pass_through_window)
+        hub = self.hub_transfers
+        if hub is not None and (isinstance(hub, bool) or not isinstance(hub, int) or hub < 2):
+            msg = f"hub_transfers must be None or an integer of at least 2, got {hub!r}"
+            raise ValueError(msg)
+        ceiling = self.pass_through_max_ratio
+        if not (isinstance(ceiling, int | float) and math.isfinite(ceiling) and ceiling >= 1):
+            msg = f"pass_through_max_ratio must be a finite number of at least 1, got {ceiling!r}"
+            raise ValueError(msg)
 
 
 def _check_positive(name: str, value: float) -> None:
@@ -210,6 +234,22 @@ def scan(
     flags: list[Flag] = []
     incoming = columns.grouped(columns.target)
     outgoing = columns.grouped(columns.source)
+    if params.hub_transfers is not None:
+        hubs = _hubs(columns, (incoming, outgoing), params.hub_transfers, window)
+        if hubs.any():
+            incoming = incoming.restricted(~hubs[columns.target])
+            outgoing = outgoing.restricted(~hubs[columns.source])
+            if Typology.CYCLE in wanted:
+                wanted.discard(Typology.CYCLE)
+                away = ~hubs[columns.target] & ~hubs[columns.source]
+                cycles = _cycles(
+                    columns,
+                    incoming.restricted(away),
+                    outgoing.restricted(away),
+                    params.cycle_max_length,
+                    window,
+                )
+                flags += cycles
     if Typology.FAN_IN in wanted:
         flags += _fan(
             columns, incoming, columns.source, params.fan_in_min_sources, window, Typology.FAN_IN
@@ -222,7 +262,13 @@ def scan(
         flags += _structuring(columns, threshold, params, window)
     if Typology.RAPID_PASS_THROUGH in wanted:
         pass_window = params.pass_through_window or window
-        flags += _pass_through(columns, incoming, outgoing, params.pass_through_ratio, pass_window)
+        flags += _pass_through(
+            columns,
+            incoming,
+            outgoing,
+            (params.pass_through_ratio, params.pass_through_max_ratio),
+            pass_window,
+        )
     if Typology.GATHER_SCATTER in wanted:
         flags += _gather_scatter(
             columns, incoming, outgoing, params.gather_scatter_min_accounts, window
@@ -237,15 +283,37 @@ def scan(
     return flags
 
 
+def _hubs(
+    columns: _Columns, indexes: tuple[_Grouped, _Grouped], limit: int, window: float
+) -> npt.NDArray[np.bool_]:
+    """Per account code: does it receive or pay more than ``limit`` transfers in one window?"""
+    busy = np.zeros(len(columns.account_ids), dtype=bool)
+    for index in indexes:
+        # Only accounts with more than ``limit`` transfers in all can be crowded in a window.
+        totals = np.bincount(index.group, minlength=len(busy))
+        where = np.flatnonzero(totals[index.group] > limit)
+        if not len(where):
+            continue
+        low, _ = index.find(
+            index.group[where],
+            columns.rank_at_or_after(-window)[index.order[where]],
+            columns.rank_after(0.0)[index.order[where]],
+        )
+        busy[index.group[where[where - low + 1 > limit]]] = True
+    return busy
+
+
 class _Grouped:
     """Rows sorted by (group, time), searchable by group and time range."""
 
     def __init__(self, columns: _Columns, rows: IntArray, group: IntArray) -> None:
-        self.order = rows[np.lexsort((columns.rank[rows], group[rows]))]
+        self.stride = np.int64(len(columns.times) + 1)
+        keys = group[rows] * self.stride + columns.rank[rows]
+        sort = np.argsort(keys, kind="stable")
+        self.order = rows[sort]
+        self.keys = keys[sort]
         self.group = group[self.order]
         self.time = columns.time[self.order]
-        self.stride = np.int64(len(columns.times) + 1)
-        self.keys = self.group * self.stride + columns.rank[self.order]
 
     def find(
         self, group: IntArray, rank_low: IntArray, rank_high: IntArray
@@ -277,10 +345,17 @@ class _Columns:
         self.target = transactions.targets[keep]
         self.amount = transactions.amounts[keep]
         self.time = transactions.timestamps[keep]
-        self.times = np.unique(self.time)
+        # One sort gives the time order, the distinct times and each row's rank among them.
         self.by_time = np.argsort(self.time, kind="stable")
-        self._ranks: dict[tuple[float, str], IntArray] = {}
-        self.rank = self.rank_at_or_after(0.0)
+        ordered = self.time[self.by_time]
+        new_time = np.empty(len(ordered), dtype=bool)
+        new_time[:1] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=new_time[1:])
+        self.times = ordered[new_time]
+        rank = np.empty(len(ordered), dtype=np.int64)
+        rank[self.by_time] = np.cumsum(new_time) - 1
+        self._ranks: dict[tuple[float, str], IntArray] = {(0.0, "left"): rank}
+        self.rank = rank
 
     def rank_at_or_after(self, offset: float) -> IntArray:
         """Per row, the rank of the first distinct time >= the row's time + offset."""
@@ -306,19 +381,18 @@ class _Columns:
 
     @functools.cached_property
     def _id_list(self) -> list[str]:
+        if len(self.row) == len(self.transaction_ids):  # no self-transfer was dropped
+            return self.transaction_ids
         return [self.transaction_ids[i] for i in self.row.tolist()]
 
-    @functools.cached_property
-    def _time_list(self) -> list[float]:
-        return [float(t) for t in self.time.tolist()]
-
     def flag(self, kind: Typology, accounts: Iterable[int], rows: Sequence[int] | IntArray) -> Flag:
-        """Build a flag from account codes (duplicates dropped) and row positions in order."""
+        """Build a flag from account codes (duplicates dropped) and row positions in time order."""
         positions: list[int] = rows.tolist() if isinstance(rows, np.ndarray) else list(rows)
-        ids, times = self._id_list, self._time_list
-        moments = [times[i] for i in positions]
-        names = tuple(self.account_ids[a] for a in dict.fromkeys(accounts))
-        return Flag(kind, names, tuple(ids[i] for i in positions), min(moments), max(moments))
+        names = tuple(map(self.account_ids.__getitem__, dict.fromkeys(accounts)))
+        ids = self._id_list
+        evidence = (ids[positions[0]],) if len(positions) == 1 else itemgetter(*positions)(ids)
+        start, end = float(self.time[positions[0]]), float(self.time[positions[-1]])
+        return Flag(kind, names, evidence, start, end)
 
 
 def _merged_runs(starts: IntArray, ends: IntArray, size: int) -> list[IntArray]:
@@ -408,8 +482,13 @@ def _structuring(
 
 
 def _pass_through(
-    columns: _Columns, incoming: _Grouped, outgoing: _Grouped, ratio: float, window: float
+    columns: _Columns,
+    incoming: _Grouped,
+    outgoing: _Grouped,
+    ratios: tuple[float, float],
+    window: float,
 ) -> list[Flag]:
+    ratio, ceiling = ratios
     arrivals = incoming.order[columns.amount[incoming.order] > 0]
     hub = columns.target[arrivals]
     low, high = outgoing.find(
@@ -426,16 +505,27 @@ def _pass_through(
     starts = np.cumsum(count) - count
     positions = np.repeat(first - starts, count) + np.arange(int(count.sum()))
     sums = np.add.reduceat(columns.amount[outgoing.order[positions]], starts)
+    limit = ceiling * columns.amount[arrivals[chosen]]
+    # A small slack keeps rounding in the running total from dropping a borderline case;
+    # the exact sum is checked again below.
+    plausible = sums <= limit * (1 + 1e-9) + 1e-9
+    chosen, first, count, sums, limit = (
+        chosen[plausible],
+        first[plausible],
+        count[plausible],
+        sums[plausible],
+        limit[plausible],
+    )
     flags = []
-    for i, begin, size, total in zip(
-        chosen.tolist(), first.tolist(), count.tolist(), sums.tolist(), strict=True
+    for i, begin, size, total, most in zip(
+        chosen.tolist(), first.tolist(), count.tolist(), sums.tolist(), limit.tolist(), strict=True
     ):
         out = outgoing.order[begin : high[i]].tolist()
-        if total < needed[i]:
+        if total < needed[i] or total > most:
             amounts = columns.amount[out].tolist()
             while math.fsum(amounts[:size]) < needed[i] and size < len(out):
                 size += 1
-            if math.fsum(amounts[:size]) < needed[i]:
+            if not needed[i] <= math.fsum(amounts[:size]) <= most:
                 continue
         arrival = int(arrivals[i])
         accounts = [int(hub[i]), int(columns.source[arrival]), *columns.target[out[:size]].tolist()]
