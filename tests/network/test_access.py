@@ -71,7 +71,7 @@ def test_observers_read_but_change_nothing(login, police, prosecutor, investigat
 @pytest.mark.django_db
 def test_roles_without_the_right_cannot_join_or_open(police, make_user, investigation):
     worker = make_user("case_worker", username="worker")
-    with pytest.raises(Exception, match="cannot work on investigations"):
+    with pytest.raises(Exception, match="No active account with the right"):
         services.member_add(actor=police, investigation=investigation, user=worker, role="analyst")
     with pytest.raises(AccessDenied):
         services.investigation_open(actor=worker, name="Mine")

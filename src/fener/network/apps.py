@@ -8,5 +8,10 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Networks and money")
 
     def ready(self) -> None:
-        # Importing registers the access policies, the navigation entry and the demo builder.
+        # Importing registers the access policies, the navigation entry and the demo builder;
+        # anonymising a case erases the network's copies of its perpetrators.
+        from fener.cases.services.retention import register_erasure_hook
         from fener.network import demo, navigation, policies  # noqa: F401
+        from fener.network.services.retention import erase_case_copies
+
+        register_erasure_hook(erase_case_copies)

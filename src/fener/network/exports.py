@@ -31,6 +31,14 @@ NODE_KEYS = ("kind", "label", "origin", "degree")
 EDGE_KEYS = ("kind", "type", "label", "confidence", "origin", "time", "count", "total", "currency")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(value: Any) -> str:
+    """Text for an XML 1.0 element: escaped, and without the control characters XML forbids."""
+    return escape(_CONTROL.sub("", str(value)))
+
+
 def graphml(graph: dict[str, Any], name: str) -> str:
     """The graph as GraphML 1.0 text (directed; attributes declared as keys)."""
     out = io.StringIO()
@@ -46,7 +54,7 @@ def graphml(graph: dict[str, Any], name: str) -> str:
     for node in graph["nodes"]:
         out.write(f'    <node id="n{node["id"]}">\n')
         for key in NODE_KEYS:
-            out.write(f'      <data key="n_{key}">{escape(str(node.get(key, "")))}</data>\n')
+            out.write(f'      <data key="n_{key}">{_xml(node.get(key, ""))}</data>\n')
         out.write("    </node>\n")
     for edge in graph["edges"]:
         out.write(
@@ -55,7 +63,7 @@ def graphml(graph: dict[str, Any], name: str) -> str:
         )
         for key in EDGE_KEYS:
             if key in edge and edge[key] not in (None, ""):
-                out.write(f'      <data key="e_{key}">{escape(str(edge[key]))}</data>\n')
+                out.write(f'      <data key="e_{key}">{_xml(edge[key])}</data>\n')
         out.write("    </edge>\n")
     out.write("  </graph>\n</graphml>\n")
     return out.getvalue()

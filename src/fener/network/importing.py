@@ -68,21 +68,58 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def _workbook_rows(content: bytes) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
+MAX_UNCOMPRESSED_BYTES = 10 * MAX_FILE_BYTES
 
+
+def _check_workbook(content: bytes) -> None:
+    """Refuse a workbook that is not a zip file or that would unpack to far more than its size
+    (a "zip bomb" would otherwise fill the memory of whoever opens it)."""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
         raise ImportFileError(
             _("The spreadsheet cannot be opened: save it again as XLSX.")
         ) from None
+    if unpacked > MAX_UNCOMPRESSED_BYTES:
+        raise ImportFileError(
+            _("The spreadsheet unpacks to more than %(limit)s MB: save it as CSV instead.")
+            % {"limit": MAX_UNCOMPRESSED_BYTES // (1024 * 1024)}
+        )
+
+
+def _workbook_rows(content: bytes) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    _check_workbook(content)
+    unreadable = _("The spreadsheet cannot be opened: save it again as XLSX.")
     try:
-        sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds (zip, XML, key, value errors)
+        raise ImportFileError(unreadable) from None
+    try:
+        if not workbook.worksheets:
+            raise ImportFileError(_("The spreadsheet has no sheet."))
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception:  # a damaged sheet: XML or value errors while reading
+                raise ImportFileError(unreadable) from None
             yield [_cell(value) for value in row]
     finally:
         workbook.close()
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter of a CSV file, from its header line: comma, semicolon (what Excel writes
+    where the comma is the decimal mark) or tab."""
+    header = text.split("\n", 1)[0]
+    counts = {mark: header.count(mark) for mark in (",", ";", "\t")}
+    best = max(counts, key=lambda mark: counts[mark])
+    return best if counts[best] else ","
 
 
 def _raw_rows(content: bytes, kind: str) -> Iterator[list[str]]:
@@ -96,7 +133,7 @@ def _raw_rows(content: bytes, kind: str) -> Iterator[list[str]]:
         return
     text = _decode(content)
     try:
-        yield from csv.reader(io.StringIO(text, newline=""))
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     except csv.Error as error:
         raise ImportFileError(
             _("The CSV file cannot be read: %(error)s") % {"error": error}

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fener.cases.fields import EncryptedBinaryField, EncryptedTextField
+from fener.cases.fields import EncryptedBinaryField, EncryptedJSONField, EncryptedTextField
 
 
 class InvestigationStatus(models.TextChoices):
@@ -224,8 +224,10 @@ class TransferImport(models.Model):
     rows_total = models.PositiveIntegerField(default=0)
     rows_checked = models.PositiveIntegerField(default=0)
     rows_written = models.PositiveIntegerField(default=0)
-    problems = models.JSONField(default=list)
+    # Refused rows quote the file's values (account numbers, names): encrypted like them.
+    problems = EncryptedJSONField(null=True, blank=True)
     problems_total = models.PositiveIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy
 
 from fener.analytics.graph.resolution import EntityResolver
-from fener.core.access import get_visible, restrict
+from fener.cases.models import Case
+from fener.core.access import allowed, get_visible, restrict
 from fener.core.models import User
 from fener.network.models import (
     AnalysisRun,
@@ -18,9 +21,59 @@ from fener.network.models import (
     Investigation,
     InvestigationMember,
     Link,
+    Origin,
     Transfer,
     TransferImport,
 )
+
+RESTRICTED = gettext_lazy("Restricted: from a victim case you may not read")
+
+
+class Masker:
+    """Hides what came from victim cases from team members who may not read those cases.
+
+    Suspected perpetrators' names, phones and accounts brought in from a case stay identity data
+    of that case: a team member sees them only if the case's gatekeeper lets them read its
+    identity (an active member of the case's team with ``cases.read_identity``). For anyone
+    else the entity keeps its kind and links but its label reads "restricted" and its note is
+    hidden, on every page, in the chart data and in the exports.
+    """
+
+    def __init__(self, user: User, investigation: Investigation) -> None:
+        refs = set(
+            investigation.entities.filter(origin=Origin.CASES).values_list("origin_ref", flat=True)
+        )
+        readable = {
+            case.code
+            for case in Case.objects.filter(code__in=refs)
+            if allowed(user, "read_identity", case)
+        }
+        self.hidden = set(
+            investigation.entities.filter(origin=Origin.CASES)
+            .exclude(origin_ref__in=readable)
+            .values_list("pk", flat=True)
+        )
+
+    def __call__(self, entity: Entity | None) -> Entity | None:
+        if entity is not None and entity.pk in self.hidden:
+            entity.label = str(RESTRICTED)
+            entity.note = ""
+            entity.merge_evidence = ""
+        return entity
+
+    def all(self, entities: Iterable[Entity | None]) -> None:
+        for entity in entities:
+            self(entity)
+
+    def links(self, links: Iterable[Link]) -> None:
+        for link in links:
+            self(link.source)
+            self(link.target)
+
+    def transfers(self, transfers: Iterable[Transfer]) -> None:
+        for transfer in transfers:
+            self(transfer.source)
+            self(transfer.target)
 
 
 def investigations_for(user: User) -> QuerySet[Investigation]:
@@ -111,13 +164,26 @@ def latest_analysis(investigation: Investigation) -> AnalysisRun | None:
     return investigation.analyses.defer("result").order_by("-created_at").first()
 
 
-def labels(investigation: Investigation) -> dict[int, Entity]:
-    """Every entity of the investigation by id (to name the ids an analysis stores)."""
-    return {entity.pk: entity for entity in investigation.entities.all()}
+def labels(
+    investigation: Investigation, ids: Iterable[int] | None = None, masker: Masker | None = None
+) -> dict[int, Entity]:
+    """Entities of the investigation by id (to name the ids an analysis stores): those in
+    ``ids`` only when given (decrypting only what a page shows), masked by ``masker``."""
+    queryset = investigation.entities.all()
+    if ids is not None:
+        wanted = list(set(ids))
+        found: dict[int, Entity] = {}
+        for start in range(0, len(wanted), 900):
+            found.update((e.pk, e) for e in queryset.filter(pk__in=wanted[start : start + 900]))
+    else:
+        found = {entity.pk: entity for entity in queryset}
+    if masker is not None:
+        masker.all(found.values())
+    return found
 
 
 def merge_suggestions(
-    investigation: Investigation, threshold: float = 0.88
+    investigation: Investigation, threshold: float = 0.88, masker: Masker | None = None
 ) -> list[dict[str, Any]]:
     """Pairs of people or companies whose names look like one (across Cyrillic and Latin and
     typos), with the engine's score and evidence, best first. Merged entities are left out."""
@@ -126,6 +192,8 @@ def merge_suggestions(
     for entity in investigation.entities.filter(
         kind__in=[EntityKind.PERSON, EntityKind.COMPANY], merged_into__isnull=True
     ).exclude(merged__isnull=False):
+        if masker is not None and entity.pk in masker.hidden:
+            continue  # names the user may not read are not compared for them either
         try:
             resolver.add(str(entity.pk), str(entity.kind), entity.label)
         except ValueError:
@@ -144,11 +212,13 @@ def merge_suggestions(
     return sorted(suggestions, key=lambda item: -float(item["score"]))
 
 
-def graph(investigation: Investigation) -> dict[str, Any]:
+def graph(investigation: Investigation, masker: Masker | None = None) -> dict[str, Any]:
     """Nodes and edges for the link chart and the exports: merged entities are drawn as the
     entity they were merged into; transfers between two accounts become one edge with their
     count and total."""
     entities_by_id = {e.pk: e for e in investigation.entities.all()}
+    if masker is not None:
+        masker.all(entities_by_id.values())
     canon = {pk: (e.merged_into_id or pk) for pk, e in entities_by_id.items()}
     degree: defaultdict[int, int] = defaultdict(int)
     edges: list[dict[str, Any]] = []

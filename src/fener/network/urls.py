@@ -1,10 +1,21 @@
 """Pages of network investigations (mounted under ``/<language>/network/``)."""
 
-from django.urls import path
+from collections.abc import Callable
+
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern
+from django.urls import path as _path
+from django.views.decorators.cache import never_cache
 
 from fener.network.views import analysis, chart, entities, imports, investigations
 
 app_name = "network"
+
+
+def path(route: str, view: Callable[..., HttpResponseBase], name: str) -> URLPattern:
+    """Every page of an investigation carries decrypted names and numbers: never cached."""
+    return _path(route, never_cache(view), name=name)
+
 
 urlpatterns = [
     path("", investigations.investigation_list, name="investigation_list"),

@@ -79,7 +79,12 @@ def _timestamp(text: str, layout: str | None, zone: datetime.tzinfo = datetime.U
     if european:
         day, month, year, hour, minute, second = european.groups()
         local = datetime.datetime(
-            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
             tzinfo=zone,
         )
         return local.timestamp()
@@ -109,8 +114,8 @@ def _amount(text: str) -> float:
     """A positive amount written with a decimal point or a decimal comma.
 
     ``1234.56``, ``1,234.56``, ``1.234,56``, ``1234,56`` and ``1 234,56`` are all read; where
-    both marks appear the last one is the decimal mark. A lone comma followed by exactly three
-    digits (``1,234``) could mean either and is refused rather than guessed.
+    both marks appear the last one is the decimal mark. A lone comma or point followed by exactly
+    three digits (``1,234``, ``12.500``) could mean either and is refused rather than guessed.
     """
     value = text.strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
     if "," in value and "." in value:
@@ -124,6 +129,12 @@ def _amount(text: str) -> float:
         value = value.replace(",", "") if value.count(",") > 1 else f"{head}.{tail}"
     elif value.count(".") > 1:
         value = value.replace(".", "")
+    elif (
+        "." in value
+        and len(value.rpartition(".")[2]) == 3
+        and value.rpartition(".")[0].lstrip("-+")
+    ):
+        raise ValueError(f"amount {text.strip()!r} is ambiguous: write 12500 or 12.50")
     try:
         amount = float(value)
     except ValueError:

@@ -12,6 +12,7 @@ the structure of the support given (domains, services, outcomes), for statistics
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,6 +78,18 @@ CASE_PATHS: dict[type[models.Model], str] = {
 DELETED = (IdentityRecord, IdentityDocument, CaseNote)
 
 
+# Other modules that keep copies of a case's identity data (the network module keeps suspected
+# perpetrators' names, phones and accounts) register a function that erases them; it runs in
+# the anonymisation's transaction. An explicit list, called by this service, not a signal.
+ERASURE_HOOKS: list[Callable[[Case], None]] = []
+
+
+def register_erasure_hook(hook: Callable[[Case], None]) -> None:
+    """Have ``hook(case)`` run whenever a case is anonymised (idempotent registration)."""
+    if hook not in ERASURE_HOOKS:
+        ERASURE_HOOKS.append(hook)
+
+
 def _blank(field: models.Field[Any, Any]) -> Any:
     return None if field.null else ""
 
@@ -98,6 +111,8 @@ def case_anonymise(case: Case) -> None:
     for model in DELETED:
         model._default_manager.filter(case=case).delete()
     erase_encrypted_values(case)
+    for hook in ERASURE_HOOKS:
+        hook(case)
     # Open referrals end with the case's data: no empty referral waits for an answer.
     CaseReferral.objects.filter(
         case=case, status__in=[ReferralStatus.PENDING, ReferralStatus.ACCEPTED]

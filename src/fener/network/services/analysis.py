@@ -58,6 +58,7 @@ def analysis_request(
         errors["threshold"] = _("The reporting threshold is a positive amount.")
     if errors:
         raise ValidationError(errors)
+    Investigation.objects.select_for_update().get(pk=investigation.pk)  # one request at a time
     if AnalysisRun.objects.filter(
         investigation=investigation, status__in=[AnalysisStatus.QUEUED, AnalysisStatus.RUNNING]
     ).exists():
@@ -167,7 +168,8 @@ def analysis_execute(*, run_id: int) -> AnalysisRun | None:
         result = _analyse(run)
     except Exception as error:
         logger.exception("Analysis %s failed", run_id)
-        return _finish(run, AnalysisStatus.FAILED, {}, f"{type(error).__name__}: {error}"[:300])
+        # The details go to the log; the page says only what kind of failure it was.
+        return _finish(run, AnalysisStatus.FAILED, {}, type(error).__name__)
     return _finish(run, AnalysisStatus.DONE, result, "")
 
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -170,7 +170,9 @@ def _rows(batch: TransferImport, content: bytes) -> Iterator[tuple[int, Any]]:
     for _position, outcome in parsed:
         line = lines.popleft()
         if by_line and not isinstance(outcome, str):
-            outcome = dataclasses.replace(outcome, id=str(line))
+            # Without a reference column the line stands in, qualified by the import so that
+            # two files without references never collide.
+            outcome = dataclasses.replace(outcome, id=f"I{batch.pk}-L{line}")
         yield line, outcome
 
 
@@ -180,7 +182,7 @@ def import_run(*, import_id: int) -> TransferImport | None:
     Returns ``None`` when the import is not queued (running the task twice imports once).
     """
     claimed = TransferImport.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.CHECKING
+        status=ImportStatus.CHECKING, heartbeat_at=timezone.now()
     )
     if not claimed:
         return None
@@ -225,8 +227,19 @@ def import_run(*, import_id: int) -> TransferImport | None:
                         )
         if problems_total:
             return _finish(batch, ImportStatus.FAILED, problems, problems_total, written=0)
-        TransferImport.objects.filter(pk=batch.pk).update(status=ImportStatus.WRITING)
-        written = _write(batch, [record for _line, record in checked])
+        TransferImport.objects.filter(pk=batch.pk).update(
+            status=ImportStatus.WRITING, heartbeat_at=timezone.now()
+        )
+        try:
+            return _write_and_finish(batch, [record for _line, record in checked])
+        except IntegrityError:
+            reason = _(
+                "another import added some of these transfers at the same time; nothing was "
+                "stored: import the file again to see which rows are already there"
+            )
+            return _finish(
+                batch, ImportStatus.FAILED, [{"line": 0, "reason": reason}], 1, written=0
+            )
     except importing.ImportFileError as error:
         return _finish(
             batch, ImportStatus.FAILED, [{"line": 0, "reason": str(error)}], 1, written=0
@@ -241,7 +254,6 @@ def import_run(*, import_id: int) -> TransferImport | None:
             "error": type(error).__name__
         }
         return _finish(batch, ImportStatus.FAILED, [{"line": 0, "reason": reason}], 1, written=0)
-    return _finish(batch, ImportStatus.DONE, [], 0, written=written)
 
 
 def _row_problem(record: Any, accounts: dict[str, str]) -> str:
@@ -266,7 +278,10 @@ def _row_problem(record: Any, accounts: dict[str, str]) -> str:
         return _("the amount is not a number")
     if amount <= 0 or amount >= Decimal("1e16"):
         return _("the amount is out of range")
-    moment = datetime.datetime.fromtimestamp(record.timestamp, tz=datetime.UTC)
+    try:
+        moment = datetime.datetime.fromtimestamp(record.timestamp, tz=datetime.UTC)
+    except (OverflowError, OSError, ValueError):
+        return _("the date is out of range")
     if moment > timezone.now() + datetime.timedelta(days=1):
         return _("the date is in the future")
     if moment.year < 1990:
@@ -287,6 +302,16 @@ def _existing_references(investigation: Investigation, references: list[str]) ->
 
 
 @transaction.atomic
+def _write_and_finish(batch: TransferImport, records: list[Any]) -> TransferImport:
+    """Write every transfer and mark the import done, in one transaction; refused if the import
+    was discarded meanwhile (the row lock orders this against :func:`import_discard`)."""
+    locked = TransferImport.objects.select_for_update().get(pk=batch.pk)
+    if locked.status != ImportStatus.WRITING:
+        raise _Stopped(_("the import was discarded while it ran"))
+    written = _write(batch, records)
+    return _finish(batch, ImportStatus.DONE, [], 0, written=written)
+
+
 def _write(batch: TransferImport, records: list[Any]) -> int:
     investigation = batch.investigation
     keys: dict[str, tuple[str, str]] = {}
@@ -314,7 +339,8 @@ def _write(batch: TransferImport, records: list[Any]) -> int:
                 origin_ref=f"import {batch.pk}",
                 created_by=batch.uploaded_by,
             )
-    Entity.objects.bulk_create(list(new.values()), batch_size=WRITE_BATCH)
+    # An account created meanwhile (by hand, an ads look-up, another import) is simply used.
+    Entity.objects.bulk_create(list(new.values()), batch_size=WRITE_BATCH, ignore_conflicts=True)
     if new:
         existing.update(
             Entity.objects.filter(
@@ -349,7 +375,7 @@ def _finish(
     written: int,
 ) -> TransferImport:
     batch.status = status
-    batch.problems = sorted(problems, key=lambda item: int(item["line"]))
+    batch.problems = sorted(problems, key=lambda item: int(item["line"])) or None
     batch.problems_total = problems_total
     batch.rows_written = written
     batch.content = None
@@ -373,21 +399,35 @@ def _finish(
     return batch
 
 
+STALE_AFTER = datetime.timedelta(minutes=15)
+
+
+def is_stale(batch: TransferImport) -> bool:
+    """An import whose worker has given no sign of life for a while (it may have died)."""
+    if batch.status not in {ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.WRITING}:
+        return False
+    last = batch.heartbeat_at or batch.created_at
+    return last is not None and timezone.now() - last > STALE_AFTER
+
+
 @transaction.atomic
 def import_discard(*, actor: User, batch: TransferImport) -> None:
-    """Drop a file that is still waiting for its mapping."""
+    """Drop a file that waits for its mapping, or an import whose worker stopped (stale): the
+    file is deleted and the import ends as refused (a write in progress is one transaction, so
+    a stopped worker left nothing behind)."""
     require(actor, "change", batch.investigation)
-    updated = TransferImport.objects.filter(pk=batch.pk, status=ImportStatus.MAPPING).update(
-        status=ImportStatus.FAILED,
-        content=None,
-        finished_at=timezone.now(),
-        problems=[{"line": 0, "reason": _("Discarded before the import.")}],
-        problems_total=0,
+    batch = TransferImport.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportStatus.MAPPING and not is_stale(batch):
+        raise ValidationError(_("This import is running or has ended: it cannot be discarded."))
+    batch.status = ImportStatus.FAILED
+    batch.content = None
+    batch.finished_at = timezone.now()
+    batch.problems = [{"line": 0, "reason": _("Discarded before the import ended.")}]
+    batch.problems_total = 0
+    batch.save(update_fields=["status", "content", "finished_at", "problems", "problems_total"])
+    audit_record(
+        actor=actor,
+        action="network.import.discard",
+        target=batch.investigation,
+        after={"import": batch.pk},
     )
-    if updated:
-        audit_record(
-            actor=actor,
-            action="network.import.discard",
-            target=batch.investigation,
-            after={"import": batch.pk},
-        )

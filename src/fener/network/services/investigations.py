@@ -142,7 +142,7 @@ def member_add(
         raise ValidationError(
             {
                 "user": _(
-                    "This account cannot work on investigations (inactive or without the right)."
+                    "No active account with the right to work on investigations has this user name."
                 )
             }
         )

@@ -144,18 +144,28 @@ def case_perpetrators_bring(
     entities, links = int(created), 0
     perpetrators = list(case.perpetrators.order_by("pk"))
     for perpetrator in perpetrators:
-        label = perpetrator.name.strip() or _("Unnamed suspect %(number)s of %(case)s") % {
+        unnamed = _("Unnamed suspect %(number)s of %(case)s") % {
             "number": perpetrator.pk,
             "case": case.code,
         }
-        person, created = ensure_entity(
-            actor=actor,
-            investigation=investigation,
-            kind=EntityKind.PERSON,
-            value=label,
-            origin=Origin.CASES,
-            origin_ref=case.code,
-        )
+        try:
+            person, created = ensure_entity(
+                actor=actor,
+                investigation=investigation,
+                kind=EntityKind.PERSON,
+                value=perpetrator.name.strip() or unnamed,
+                origin=Origin.CASES,
+                origin_ref=case.code,
+            )
+        except ValueRefused:  # a name of signs only ("?"): the suspect is still brought in
+            person, created = ensure_entity(
+                actor=actor,
+                investigation=investigation,
+                kind=EntityKind.PERSON,
+                value=unnamed,
+                origin=Origin.CASES,
+                origin_ref=case.code,
+            )
         entities += created
         links += ensure_link(
             actor=actor,

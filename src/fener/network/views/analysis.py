@@ -79,6 +79,18 @@ def _grouped(typologies: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
+def result_ids(run: AnalysisRun | None, accounts: int = 300) -> set[int]:
+    """The entity ids a page of the result names (so only those are decrypted)."""
+    result = run.result if run is not None else {}
+    ids = {row["entity"] for row in result.get("accounts", [])[:accounts]}
+    for row in result.get("organisers", []):
+        ids.add(row["entity"])
+        ids.update(row["flagged_neighbours"])
+    for row in result.get("communities", []):
+        ids.update(row["members"][:12])
+    return ids
+
+
 def named_result(run: AnalysisRun, entities: dict[int, Entity]) -> dict[str, Any]:
     """The stored result with entities in place of their ids (for pages and the summary)."""
     result = run.result or {}
@@ -119,7 +131,9 @@ def named_result(run: AnalysisRun, entities: dict[int, Entity]) -> dict[str, Any
 def analysis_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     run = selectors.analysis_get(request.user, pk)
     investigation = run.investigation
-    entities = selectors.labels(investigation)
+    entities = selectors.labels(
+        investigation, result_ids(run), selectors.Masker(request.user, investigation)
+    )
     context = page_context(request, investigation) | {
         "run": run,
         "working": run.status in {AnalysisStatus.QUEUED, AnalysisStatus.RUNNING},

@@ -18,7 +18,7 @@ from fener.core.charts import plotly_version
 from fener.core.http import AuthenticatedHttpRequest
 from fener.network import exports, selectors
 from fener.network.models import AnalysisStatus, EntityKind
-from fener.network.views.analysis import named_result
+from fener.network.views.analysis import named_result, result_ids
 from fener.network.views.investigations import page_context
 
 MAX_TIMELINE = 5_000
@@ -34,7 +34,7 @@ def chart(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def chart_data(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     investigation = selectors.investigation_get(request.user, pk)
-    graph = selectors.graph(investigation)
+    graph = selectors.graph(investigation, selectors.Masker(request.user, investigation))
     run = selectors.latest_analysis(investigation)
     flagged: dict[int, list[str]] = {}
     communities: dict[int, int] = {}
@@ -52,10 +52,16 @@ def chart_data(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(graph)
 
 
+def _plain(text: str) -> str:
+    """Plotly reads a little HTML in hover text: angle brackets are shown, never read."""
+    return text.replace("<", "‹").replace(">", "›")
+
+
 @login_required
 def timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     investigation = selectors.investigation_get(request.user, pk)
     transfers = list(selectors.transfers(investigation)[:MAX_TIMELINE])
+    selectors.Masker(request.user, investigation).transfers(transfers)
     by_day: defaultdict[str, Decimal] = defaultdict(Decimal)
     points = []
     for transfer in transfers:
@@ -65,7 +71,10 @@ def timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             {
                 "t": local.isoformat(),
                 "amount": float(transfer.amount),
-                "text": f"{transfer.reference}: {transfer.source.label} → {transfer.target.label}, {transfer.amount} {transfer.currency}",
+                "text": _plain(
+                    f"{transfer.reference}: {transfer.source.label} → "
+                    f"{transfer.target.label}, {transfer.amount} {transfer.currency}"
+                ),
             }
         )
     context = page_context(request, investigation) | {
@@ -95,7 +104,8 @@ def _download(body: str, content_type: str, name: str) -> HttpResponse:
 def export_graphml(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     investigation = selectors.investigation_get(request.user, pk, "export")
     _audited_export(request, investigation, "graphml")
-    body = exports.graphml(selectors.graph(investigation), f"investigation-{investigation.pk}")
+    graph = selectors.graph(investigation, selectors.Masker(request.user, investigation))
+    body = exports.graphml(graph, f"investigation-{investigation.pk}")
     return _download(
         body, "application/graphml+xml; charset=utf-8", f"investigation-{investigation.pk}.graphml"
     )
@@ -107,7 +117,7 @@ def export_csv(request: AuthenticatedHttpRequest, pk: int, part: str) -> HttpRes
         raise Http404
     investigation = selectors.investigation_get(request.user, pk, "export")
     _audited_export(request, investigation, f"csv-{part}")
-    graph = selectors.graph(investigation)
+    graph = selectors.graph(investigation, selectors.Masker(request.user, investigation))
     body = exports.nodes_csv(graph) if part == "entities" else exports.edges_csv(graph)
     return _download(
         body, "text/csv; charset=utf-8", f"investigation-{investigation.pk}-{part}.csv"
@@ -119,7 +129,8 @@ def evidence_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     investigation = selectors.investigation_get(request.user, pk, "export")
     _audited_export(request, investigation, "evidence-summary")
     run = investigation.analyses.filter(status=AnalysisStatus.DONE).order_by("-finished_at").first()
-    entities = selectors.labels(investigation)
+    masker = selectors.Masker(request.user, investigation)
+    entities = selectors.labels(investigation, result_ids(run, accounts=20), masker)
     named = named_result(run, entities) if run else None
     evidence = []
     if named:
@@ -144,13 +155,17 @@ def evidence_summary(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 for group in row["groups"]
             ]
             evidence.append({"row": row, "items": items})
+    links = list(selectors.links(investigation)[:200])
+    masker.links(links)
+    for transfer_list in (item["transfers"] for block in evidence for item in block["items"]):
+        masker.transfers(transfer_list)
     context = page_context(request, investigation) | {
         "run": run,
         "named": named,
         "evidence": evidence,
         "members": selectors.members(investigation),
         "totals": selectors.transfer_totals(investigation),
-        "links": selectors.links(investigation)[:200],
+        "links": links,
         "printed_at": timezone.now(),
         "printed_by": request.user,
     }

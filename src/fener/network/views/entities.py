@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,17 +17,26 @@ from fener.core.http import AuthenticatedHttpRequest
 from fener.core.views.pagination import paginate
 from fener.network import selectors
 from fener.network.forms import CaseLinkForm, EntityForm, LinkForm
-from fener.network.models import EntityKind
+from fener.network.models import EntityKind, Investigation, Origin
 from fener.network.services import entities as services
 from fener.network.services import sources
 from fener.network.views.investigations import page_context
 
+MAX_CHOICES = 2_000
 
-def _choices(investigation) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
-    return [
-        (e.pk, f"{e.get_kind_display()}: {e.label}")
-        for e in investigation.entities.filter(merged_into__isnull=True).order_by("kind", "pk")
-    ]
+
+def _choices(
+    investigation: Investigation, masker: selectors.Masker, *wanted: object
+) -> list[tuple[int, str]]:
+    """Entities to link: everything but accounts that only came from imports (there can be
+    hundreds of thousands; an account's page offers "Add a link" with itself chosen)."""
+    ids = {int(str(value)) for value in wanted if str(value).isdigit()}
+    queryset = investigation.entities.filter(merged_into__isnull=True).filter(
+        ~Q(kind=EntityKind.ACCOUNT, origin=Origin.IMPORT) | Q(pk__in=ids)
+    )
+    entities = list(queryset.order_by("kind", "pk")[:MAX_CHOICES])
+    masker.all(entities)
+    return [(e.pk, f"{e.get_kind_display()}: {e.label}") for e in entities]
 
 
 @login_required
@@ -53,8 +63,10 @@ def entity_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.info(request, _("This entity was already in the investigation."))
                 return redirect("network:entity_detail", pk=entity.pk)
+    page = paginate(request, selectors.entities(investigation, kind), per_page=100)
+    selectors.Masker(request.user, investigation).all(page.object_list)
     context = page_context(request, investigation) | {
-        "page": paginate(request, selectors.entities(investigation, kind), per_page=100),
+        "page": page,
         "kind": kind,
         "kinds": EntityKind.choices,
         "form": form,
@@ -66,11 +78,20 @@ def entity_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def entity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entity = selectors.entity_get(request.user, pk)
     investigation = entity.investigation
+    masker = selectors.Masker(request.user, investigation)
+    masker(entity)
+    masker(entity.merged_into)
+    links = list(selectors.entity_links(entity))
+    masker.links(links)
+    transfers = paginate(request, selectors.transfers(investigation, entity), per_page=50)
+    masker.transfers(transfers.object_list)
+    merged = list(entity.merged.all())
+    masker.all(merged)
     context = page_context(request, investigation) | {
         "entity": entity,
-        "links": selectors.entity_links(entity),
-        "transfers": paginate(request, selectors.transfers(investigation, entity), per_page=50),
-        "merged": entity.merged.all(),
+        "links": links,
+        "transfers": transfers,
+        "merged": merged,
         "searchable_in_ads": entity.kind in {EntityKind.PHONE, EntityKind.EMAIL, EntityKind.HANDLE},
     }
     return render(request, "network/entity_detail.html", context)
@@ -127,8 +148,17 @@ def case_bring(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def link_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     investigation = selectors.investigation_get(request.user, pk)
     require(request.user, "change", investigation)
-    initial = {"source": request.GET.get("source")}
-    form = LinkForm(request.POST or None, initial=initial, entity_choices=_choices(investigation))
+    initial = {"source": request.GET.get("source"), "target": request.GET.get("target")}
+    masker = selectors.Masker(request.user, investigation)
+    choices = _choices(
+        investigation,
+        masker,
+        request.GET.get("source"),
+        request.GET.get("target"),
+        request.POST.get("source"),
+        request.POST.get("target"),
+    )
+    form = LinkForm(request.POST or None, initial=initial, entity_choices=choices)
     status = 200
     if request.method == "POST":
         status = 400
@@ -170,11 +200,16 @@ def link_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def merge_suggestions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     investigation = selectors.investigation_get(request.user, pk)
+    masker = selectors.Masker(request.user, investigation)
+    merged = list(
+        investigation.entities.filter(merged_into__isnull=False).select_related("merged_into")
+    )
+    for entity in merged:
+        masker(entity)
+        masker(entity.merged_into)
     context = page_context(request, investigation) | {
-        "suggestions": selectors.merge_suggestions(investigation),
-        "merged": investigation.entities.filter(merged_into__isnull=False).select_related(
-            "merged_into"
-        ),
+        "suggestions": selectors.merge_suggestions(investigation, masker=masker),
+        "merged": merged,
     }
     return render(request, "network/merge_suggestions.html", context)
 
@@ -193,7 +228,9 @@ def entity_merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     suggestion = next(
         (
             s
-            for s in selectors.merge_suggestions(investigation)
+            for s in selectors.merge_suggestions(
+                investigation, masker=selectors.Masker(request.user, investigation)
+            )
             if {s["keep"].pk, s["merge"].pk} == {keep_id, merge_id}
         ),
         None,

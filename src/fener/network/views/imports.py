@@ -114,7 +114,8 @@ def _progress(batch) -> dict[str, object]:  # type: ignore[no-untyped-def]
         "rows_checked": batch.rows_checked,
         "rows_written": batch.rows_written,
         "percent": min(100, round(100 * batch.rows_checked / total)),
-        "working": batch.status in WORKING,
+        "working": batch.status in WORKING and not services.is_stale(batch),
+        "stale": services.is_stale(batch),
     }
 
 
@@ -124,7 +125,8 @@ def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     context = page_context(request, batch.investigation) | {
         "batch": batch,
         "progress": _progress(batch),
-        "page": paginate(request, list(batch.problems), per_page=100),
+        "page": paginate(request, list(batch.problems or []), per_page=100),
+        "stale": services.is_stale(batch),
     }
     return render(request, "network/import_detail.html", context)
 
@@ -139,5 +141,10 @@ def import_progress(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
 @require_POST
 def import_discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = selectors.import_get(request.user, pk)
-    services.import_discard(actor=request.user, batch=batch)
+    try:
+        services.import_discard(actor=request.user, batch=batch)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("network:import_detail", pk=batch.pk)
+    messages.success(request, _("The file was discarded."))
     return redirect("network:investigation_detail", pk=batch.investigation_id)

@@ -126,7 +126,10 @@ def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         user = User.objects.filter(username=form.cleaned_data["username"].strip()).first()
         if user is None:
-            messages.error(request, _("There is no account with this user name."))
+            messages.error(
+                request,
+                _("No active account with the right to work on investigations has this user name."),
+            )
         else:
             try:
                 services.member_add(
