@@ -55,7 +55,7 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_written(tmp_path):
     assert not output.exists()
 
 
-def test_generic_columns_are_mapped_and_spark_is_refused_plainly(tmp_path):
+def test_generic_columns_are_mapped(tmp_path):
     transactions = tmp_path / "tx.csv"
     transactions.write_text("from,to,eur,when\nA,B,100,1\nB,A,90,2\n")
     arguments = ["network", "analyze", "--transactions", str(transactions)]
@@ -73,5 +73,3 @@ def test_generic_columns_are_mapped_and_spark_is_refused_plainly(tmp_path):
     result = CliRunner().invoke(main, mapped)
     assert result.exit_code == 0, result.output
     assert '"account": "A"' in result.output
-    refused = CliRunner().invoke(main, [*mapped, "--engine", "spark"])
-    assert refused.exit_code == 1 and "not built yet" in refused.output

@@ -185,6 +185,42 @@ def window_counts(
     )
 
 
+def busiest(transactions: TransactionSet, window: float) -> tuple[IntArray, IntArray]:
+    """Per account code, the most transfers it receives, and the most it pays, inside one window.
+
+    The same windows as :func:`window_counts`; what the scan's payment-hub rule
+    (``ScanParameters.hub_transfers``) compares with its limit.
+
+    Raises
+    ------
+    ValueError
+        If ``window`` is not a positive finite number or a timestamp is not finite.
+
+    Examples
+    --------
+    >>> from fener.analytics.graph.model import Transaction
+    >>> ts = TransactionSet.from_records([
+    ...     Transaction("t1", "A", "C", 1.0, 0.0),
+    ...     Transaction("t2", "B", "C", 1.0, 5.0),
+    ...     Transaction("t3", "A", "C", 1.0, 30.0),
+    ... ])
+    >>> incoming, outgoing = busiest(ts, window=10.0)
+    >>> int(incoming[ts.account_ids.index("C")]), int(outgoing[ts.account_ids.index("A")])
+    (2, 1)
+    """
+    window, _lower = checked_arguments(window, 1.0, 0.5)
+    checked_times(transactions)
+    size = len(transactions.account_ids)
+    keep = transactions.sources != transactions.targets
+    source, target = transactions.sources[keep], transactions.targets[keep]
+    timeline = _Timeline(transactions.timestamps[keep])
+    every = np.ones(len(source), dtype=bool)
+    return (
+        _most_in_window(timeline, target, every, window, size),
+        _most_in_window(timeline, source, every, window, size),
+    )
+
+
 class _Timeline:
     """The distinct times of the transfers; times become ranks so that keys are integers."""
 
