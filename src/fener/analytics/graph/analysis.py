@@ -1,10 +1,18 @@
 """Network analysis of money flows: components, communities, key players and paths.
 
-The input everywhere is a directed weighted edge list: ``(source, target, weight)`` triples with
-account (or entity) ids as non-empty strings and the weight a positive finite amount. Parallel
-edges between the same pair in the same direction are added together, so a list of single
-transfers and a list of totals per pair give the same answers. Nodes exist only through their
-edges.
+Two ways in. The functions named after a question (:func:`connected_components`,
+:func:`communities`, :func:`key_players`, :func:`shortest_path`, :func:`simple_paths`) take a
+directed weighted edge list: ``(source, target, weight)`` triples with account (or entity) ids as
+non-empty strings and the weight a positive finite amount. The functions ending in ``_of``
+(:func:`components_of`, :func:`communities_of`, :func:`key_players_of`) take a
+:class:`~fener.analytics.graph.model.TransactionSet` and work on its numpy columns, which is what
+national-scale sets need; their answers are arrays indexed by account code. Both give the same
+answers on the same transfers (the tests check it), because they share one numpy core.
+
+Parallel edges between the same pair in the same direction are added together, so a list of
+single transfers and a list of totals per pair give the same answers. Nodes exist only through
+their edges; for a transaction set, transfers from an account to itself and transfers of no money
+are left out, as the typology scan leaves them out.
 
 Which view of the graph each question uses:
 
@@ -14,44 +22,74 @@ Which view of the graph each question uses:
 - **PageRank** follows the money (directed, weighted by amount); **betweenness** is directed with
   ``1 / weight`` as the length of an edge, so large flows are short, strong ties.
 
-The graph algorithms are those of igraph; node ids are sorted before the graph is built so that
-every result, including the order of ties, is the same from run to run.
+Components are found by a union-find over numpy arrays (several times faster than building a
+sparse matrix or an igraph graph first); the other algorithms are igraph's. Nodes are numbered in
+the order of their sorted ids before the igraph graph is built, so that every result, including
+the order of ties, is the same from run to run and from one way in to the other.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Real
 
 import igraph
+import numpy as np
+import numpy.typing as npt
+
+from fener.analytics.graph.model import TransactionSet
 
 Edge = tuple[str, str, float]
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+UNTIL_STABLE = -1
+"""igraph's ``n_iterations`` for "run Leiden until an iteration changes nothing"."""
 
 
 @dataclass(frozen=True)
 class _Graph:
-    """Sorted node ids and the directed graph of summed weights built over them."""
+    """Directed graph of summed weights over nodes numbered in the order of their sorted ids.
 
-    names: tuple[str, ...]
-    index: Mapping[str, int]
-    directed: igraph.Graph
-    weights: tuple[float, ...]
+    Edge ``i`` goes from node ``sources[i]`` to node ``targets[i]`` and carries ``weights[i]``;
+    the pairs are distinct and sorted.
+    """
+
+    names: Sequence[str]
+    sources: IntArray
+    targets: IntArray
+    weights: FloatArray
+
+    @property
+    def count(self) -> int:
+        """Return the number of nodes."""
+        return len(self.names)
+
+    @functools.cached_property
+    def directed(self) -> igraph.Graph:
+        """Return the directed igraph graph (one edge per pair, in the order of the arrays)."""
+        edges = np.column_stack((self.sources, self.targets))
+        return igraph.Graph(n=self.count, edges=edges, directed=True)
+
+    @functools.cached_property
+    def index(self) -> dict[str, int]:
+        """Return the node number of every id."""
+        return {name: number for number, name in enumerate(self.names)}
 
     def undirected_weighted(self) -> tuple[igraph.Graph, list[float]]:
         """Return the undirected graph with the weights of both directions added."""
-        totals: dict[tuple[int, int], float] = {}
-        for (source, target), weight in zip(
-            self.directed.get_edgelist(), self.weights, strict=True
-        ):
-            pair = (min(source, target), max(source, target))
-            totals[pair] = totals.get(pair, 0.0) + weight
-        pairs = sorted(totals)
-        graph = igraph.Graph(n=len(self.names), edges=pairs, directed=False)
-        return graph, [totals[pair] for pair in pairs]
+        count = max(self.count, 1)
+        low = np.minimum(self.sources, self.targets)
+        high = np.maximum(self.sources, self.targets)
+        pairs, position = np.unique(low * count + high, return_inverse=True)
+        totals = np.bincount(position, weights=self.weights, minlength=len(pairs))
+        edges = np.column_stack((pairs // count, pairs % count))
+        return igraph.Graph(n=self.count, edges=edges, directed=False), totals.tolist()
 
     def vertex(self, name: str, role: str) -> int:
         """Return the vertex index of ``name`` or raise ``ValueError`` naming ``role``."""
@@ -61,6 +99,31 @@ class _Graph:
             return self.index[name]
         except KeyError:
             raise ValueError(f"{role} {name!r} is not a node of the graph") from None
+
+
+def _graph_of_codes(
+    sources: IntArray, targets: IntArray, amounts: FloatArray, names: Sequence[str]
+) -> tuple[_Graph, IntArray]:
+    """Build the graph over the codes that take part in an edge; return it and each node's code.
+
+    Parallel edges are added up in the order they come, as a running total would be.
+    """
+    used = np.zeros(len(names), dtype=bool)
+    used[sources] = True
+    used[targets] = True
+    codes = np.array(sorted(np.flatnonzero(used).tolist(), key=names.__getitem__), dtype=np.int64)
+    node_of = np.full(len(names), -1, dtype=np.int64)
+    node_of[codes] = np.arange(len(codes), dtype=np.int64)
+    count = max(len(codes), 1)
+    pairs, position = np.unique(node_of[sources] * count + node_of[targets], return_inverse=True)
+    weights = np.bincount(position, weights=amounts, minlength=len(pairs)).astype(np.float64)
+    graph = _Graph(
+        names=[names[code] for code in codes.tolist()],
+        sources=pairs // count,
+        targets=pairs % count,
+        weights=weights,
+    )
+    return graph, codes
 
 
 def _checked_edge(position: int, edge: object) -> Edge:
@@ -82,25 +145,101 @@ def _checked_edge(position: int, edge: object) -> Edge:
 
 
 def _build(edges: Iterable[Sequence[object]]) -> _Graph:
-    """Validate ``edges``, add up parallel ones and build the directed igraph graph."""
+    """Validate ``edges``, add up parallel ones and build the directed graph."""
     if isinstance(edges, (str, bytes)) or not isinstance(edges, Iterable):
         raise ValueError(f"edges must be an iterable of triples, got {type(edges).__name__}")
-    totals: dict[tuple[str, str], float] = {}
+    codes: dict[str, int] = {}
+    sources: list[int] = []
+    targets: list[int] = []
+    amounts: list[float] = []
     for position, edge in enumerate(edges):
         source, target, amount = _checked_edge(position, edge)
-        totals[(source, target)] = totals.get((source, target), 0.0) + amount
-    names = tuple(sorted({name for pair in totals for name in pair}))
-    index = {name: number for number, name in enumerate(names)}
-    pairs = sorted((index[source], index[target]) for source, target in totals)
-    weights = tuple(totals[(names[source], names[target])] for source, target in pairs)
-    graph = igraph.Graph(n=len(names), edges=pairs, directed=True)
-    return _Graph(names=names, index=index, directed=graph, weights=weights)
+        sources.append(codes.setdefault(source, len(codes)))
+        targets.append(codes.setdefault(target, len(codes)))
+        amounts.append(amount)
+    graph, _ = _graph_of_codes(
+        np.array(sources, dtype=np.int64),
+        np.array(targets, dtype=np.int64),
+        np.array(amounts, dtype=np.float64),
+        list(codes),
+    )
+    return graph
 
 
-def _ordered_groups(groups: Iterable[Iterable[str]]) -> list[set[str]]:
-    """Return the groups as sets, largest first and then by smallest id."""
-    sets = [set(group) for group in groups]
-    return sorted(sets, key=lambda group: (-len(group), min(group)))
+def _money_transfers(transactions: object) -> tuple[IntArray, IntArray, FloatArray]:
+    """Return the columns of the transfers that move money between two different accounts."""
+    if not isinstance(transactions, TransactionSet):
+        raise TypeError(f"transactions must be a TransactionSet, got {type(transactions).__name__}")
+    amounts = np.asarray(transactions.amounts, dtype=np.float64)
+    bad = ~np.isfinite(amounts) | (amounts < 0)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"transfer {row} ({transactions.transaction_ids[row]!r}): amount must be finite "
+            f"and not negative, got {amounts[row]!r}"
+        )
+    sources = np.asarray(transactions.sources, dtype=np.int64)
+    targets = np.asarray(transactions.targets, dtype=np.int64)
+    keep = (sources != targets) & (amounts > 0)
+    return sources[keep], targets[keep], amounts[keep]
+
+
+def _numbered_largest_first(
+    labels: IntArray, name_of: Callable[[int], str] | None = None
+) -> IntArray:
+    """Renumber groups from 0, largest first and then by smallest id.
+
+    ``name_of`` gives the id of a node; without it nodes are numbered in id order already, so the
+    smallest id of a group is its smallest node. Ids are only looked up for groups whose size
+    another group shares.
+    """
+    if len(labels) == 0:
+        return np.empty(0, dtype=np.int64)
+    _, labels = np.unique(labels, return_inverse=True)
+    sizes = np.bincount(labels)
+    if name_of is None:
+        _, first = np.unique(labels, return_index=True)
+        order = np.lexsort((first, -sizes))
+    else:
+        tied = np.bincount(sizes)[sizes] > 1
+        smallest: list[str | None] = [None] * len(sizes)
+        for node in np.flatnonzero(tied[labels]).tolist():
+            group, name = int(labels[node]), name_of(node)
+            current = smallest[group]
+            if current is None or name < current:
+                smallest[group] = name
+        order = np.array(
+            sorted(range(len(sizes)), key=lambda group: (-sizes[group], smallest[group] or "")),
+            dtype=np.int64,
+        )
+    number = np.empty(len(sizes), dtype=np.int64)
+    number[order] = np.arange(len(sizes), dtype=np.int64)
+    return number[labels].astype(np.int64)
+
+
+def _component_roots(sources: IntArray, targets: IntArray, count: int) -> IntArray:
+    """Return, for every node, the smallest node of its weakly connected component.
+
+    Union-find over whole arrays: in each round every edge whose ends lie in different trees
+    hooks the larger root under the smaller one, and then every node jumps straight to its root.
+    Each round removes at least one root per edge still crossing two trees, and edges inside one
+    tree are dropped, so the rounds are few and get cheaper. Hooks always point to a smaller
+    node, so the root of a tree is its smallest node.
+    """
+    parent = np.arange(count, dtype=np.int64)
+    low, high = sources, targets
+    while len(low):
+        low, high = parent[low], parent[high]
+        crossing = low != high
+        low, high = low[crossing], high[crossing]
+        low, high = np.minimum(low, high), np.maximum(low, high)
+        np.minimum.at(parent, high, low)
+        while True:
+            grandparent = parent[parent]
+            if np.array_equal(grandparent, parent):
+                break
+            parent = grandparent
+    return parent
 
 
 def connected_components(edges: Iterable[Sequence[object]]) -> list[set[str]]:
@@ -128,19 +267,87 @@ def connected_components(edges: Iterable[Sequence[object]]) -> list[set[str]]:
     [['a', 'b', 'c'], ['x', 'y']]
     """
     graph = _build(edges)
-    clustering = graph.directed.connected_components(mode="weak")
-    return _ordered_groups([graph.names[vertex] for vertex in members] for members in clustering)
+    labels = _numbered_largest_first(_component_roots(graph.sources, graph.targets, graph.count))
+    groups: list[set[str]] = [set() for _ in range(int(labels.max()) + 1 if len(labels) else 0)]
+    for node, group in enumerate(labels.tolist()):
+        groups[group].add(graph.names[node])
+    return groups
+
+
+def components_of(transactions: TransactionSet) -> IntArray:
+    """Label every account with its weakly connected component, from the columns directly.
+
+    Parameters
+    ----------
+    transactions : TransactionSet
+        The transfers; those from an account to itself and those of no money are left out.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        For each account code (index into ``transactions.account_ids``), its component: 0 for
+        the largest, components of equal size ordered by their smallest account id, as in
+        :func:`connected_components`. Accounts without a transfer to or from another account
+        have ``-1``.
+
+    Raises
+    ------
+    TypeError
+        If ``transactions`` is not a TransactionSet.
+    ValueError
+        If an amount is negative or not finite.
+
+    Examples
+    --------
+    >>> from fener.analytics.graph.model import Transaction
+    >>> transfers = TransactionSet.from_records([
+    ...     Transaction("t1", "x", "y", 5.0, 0.0), Transaction("t2", "a", "b", 9.0, 1.0),
+    ...     Transaction("t3", "c", "b", 2.0, 2.0), Transaction("t4", "q", "q", 1.0, 3.0)])
+    >>> transfers.account_ids, components_of(transfers).tolist()
+    (['x', 'y', 'a', 'b', 'c', 'q'], [1, 1, 0, 0, 0, -1])
+    """
+    sources, targets, _ = _money_transfers(transactions)
+    ids = transactions.account_ids
+    result = np.full(len(ids), -1, dtype=np.int64)
+    if len(sources) == 0:
+        return result
+    roots = _component_roots(sources, targets, len(ids))
+    used = np.zeros(len(ids), dtype=bool)
+    used[sources] = True
+    used[targets] = True
+    codes = np.flatnonzero(used)
+    code_list = codes.tolist()
+    result[codes] = _numbered_largest_first(roots[codes], lambda node: ids[code_list[node]])
+    return result
+
+
+def _checked_leiden_options(resolution: object, seed: object, max_iterations: object) -> int:
+    """Check the options of Leiden; return igraph's ``n_iterations`` for ``max_iterations``."""
+    if isinstance(resolution, bool) or not isinstance(resolution, Real):
+        raise ValueError(f"resolution must be a number, got {resolution!r}")
+    if not math.isfinite(resolution) or resolution <= 0:
+        raise ValueError(f"resolution must be positive and finite, got {resolution!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ValueError(f"seed must be an integer, got {seed!r}")
+    if max_iterations is None:
+        return UNTIL_STABLE
+    return _positive_int(max_iterations, "max_iterations")
 
 
 def communities(
-    edges: Iterable[Sequence[object]], *, resolution: float = 1.0, seed: int = 0
+    edges: Iterable[Sequence[object]],
+    *,
+    resolution: float = 1.0,
+    seed: int = 0,
+    max_iterations: int | None = None,
 ) -> dict[str, int]:
     """Find communities with the Leiden algorithm, maximising weighted modularity.
 
     The graph is undirected with the weights of both directions of a pair added together. Leiden
-    runs until an iteration no longer improves the partition. igraph draws its random numbers from
-    a ``random.Random(seed)`` for the run (and from the ``random`` module again afterwards), so
-    the same edges and seed always give the same communities.
+    runs until an iteration no longer changes the partition, or for ``max_iterations``
+    iterations. igraph draws its random numbers from a ``random.Random(seed)`` for the run (and
+    from the ``random`` module again afterwards), so the same edges and seed always give the
+    same communities.
 
     Parameters
     ----------
@@ -150,6 +357,9 @@ def communities(
         Positive; higher values give more, smaller communities.
     seed : int, default 0
         Seed of the random number generator.
+    max_iterations : int, optional
+        Stop after this many iterations. On large graphs the last iterations before the
+        partition is stable move few nodes and gain little modularity, but take most of the time.
 
     Returns
     -------
@@ -160,8 +370,8 @@ def communities(
     Raises
     ------
     ValueError
-        If an edge is malformed, ``resolution`` is not positive and finite, or ``seed`` is not an
-        integer.
+        If an edge is malformed, ``resolution`` is not positive and finite, ``seed`` is not an
+        integer or ``max_iterations`` is not a positive integer.
 
     Examples
     --------
@@ -170,17 +380,72 @@ def communities(
     >>> communities(edges)
     {'a': 0, 'b': 0, 'c': 0, 'x': 1, 'y': 1, 'z': 1}
     """
-    if isinstance(resolution, bool) or not isinstance(resolution, Real):
-        raise ValueError(f"resolution must be a number, got {resolution!r}")
-    if not math.isfinite(resolution) or resolution <= 0:
-        raise ValueError(f"resolution must be positive and finite, got {resolution!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ValueError(f"seed must be an integer, got {seed!r}")
-    return _leiden(_build(edges), float(resolution), seed)
+    iterations = _checked_leiden_options(resolution, seed, max_iterations)
+    graph = _build(edges)
+    membership = _leiden(graph, float(resolution), seed, iterations)
+    order = np.argsort(membership, kind="stable").tolist()
+    numbers = membership.tolist()
+    return {graph.names[node]: numbers[node] for node in order}
 
 
-def _leiden(graph: _Graph, resolution: float, seed: int) -> dict[str, int]:
-    """Run Leiden on the undirected view of ``graph`` and number the communities by size."""
+def communities_of(
+    transactions: TransactionSet,
+    *,
+    resolution: float = 1.0,
+    seed: int = 0,
+    max_iterations: int | None = None,
+) -> IntArray:
+    """Find communities with Leiden, from the columns of a transaction set.
+
+    The same graph, algorithm and numbering as :func:`communities`, which gives the same answer
+    for the same transfers given as ``(source id, target id, amount)`` triples.
+
+    Parameters
+    ----------
+    transactions : TransactionSet
+        The transfers; those from an account to itself and those of no money are left out.
+    resolution : float, default 1.0
+        Positive; higher values give more, smaller communities.
+    seed : int, default 0
+        Seed of the random number generator.
+    max_iterations : int, optional
+        Stop after this many iterations instead of when the partition is stable.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        For each account code, its community (0 for the largest); ``-1`` for accounts without a
+        transfer to or from another account.
+
+    Raises
+    ------
+    TypeError
+        If ``transactions`` is not a TransactionSet.
+    ValueError
+        If an amount is negative or not finite, or an option is out of range (as in
+        :func:`communities`).
+
+    Examples
+    --------
+    >>> from fener.analytics.graph.model import Transaction
+    >>> pairs = [("a", "b"), ("b", "c"), ("c", "a"), ("x", "y"), ("y", "z"), ("z", "x")]
+    >>> records = [Transaction(f"t{i}", s, t, 5.0, 0.0) for i, (s, t) in enumerate(pairs)]
+    >>> transfers = TransactionSet.from_records([*records, Transaction("u", "c", "x", 1.0, 0.0)])
+    >>> communities_of(transfers).tolist()
+    [0, 0, 0, 1, 1, 1]
+    """
+    iterations = _checked_leiden_options(resolution, seed, max_iterations)
+    sources, targets, amounts = _money_transfers(transactions)
+    graph, codes = _graph_of_codes(sources, targets, amounts, transactions.account_ids)
+    result = np.full(len(transactions.account_ids), -1, dtype=np.int64)
+    result[codes] = _leiden(graph, float(resolution), seed, iterations)
+    return result
+
+
+def _leiden(graph: _Graph, resolution: float, seed: int, iterations: int) -> IntArray:
+    """Run Leiden on the undirected view of ``graph``; return each node's numbered community."""
+    if graph.count == 0:
+        return np.empty(0, dtype=np.int64)
     undirected, weights = graph.undirected_weighted()
     igraph.set_random_number_generator(random.Random(seed))  # noqa: S311 - reproducible, not security
     try:
@@ -188,12 +453,11 @@ def _leiden(graph: _Graph, resolution: float, seed: int) -> dict[str, int]:
             objective_function="modularity",
             weights=weights,
             resolution=resolution,
-            n_iterations=-1,
+            n_iterations=iterations,
         )
     finally:
         igraph.set_random_number_generator(random)
-    groups = _ordered_groups([graph.names[vertex] for vertex in members] for members in clustering)
-    return {name: number for number, group in enumerate(groups) for name in sorted(group)}
+    return _numbered_largest_first(np.asarray(clustering.membership, dtype=np.int64))
 
 
 @dataclass(frozen=True)
@@ -211,7 +475,8 @@ class KeyPlayer:
     betweenness : float
         Directed betweenness with ``1 / weight`` as edge length, normalised by
         ``(n - 1) * (n - 2)`` to lie between 0 and 1: how often the account sits on the strongest
-        route between two others.
+        route between two others (an estimate when only some sources are followed, see
+        :func:`key_players_of`).
     broker_score : int
         Number of distinct communities other than its own that the account has a link with, in
         either direction.
@@ -230,31 +495,34 @@ class KeyPlayer:
     mean_rank: float
 
 
-def _competition_ranks(values: Sequence[float]) -> list[int]:
+def _competition_ranks(values: npt.NDArray[np.float64] | IntArray) -> IntArray:
     """Rank ``values`` from the highest (rank 1); equal values share the best rank among them."""
-    ordered = sorted(values, reverse=True)
-    first_position: dict[float, int] = {}
-    for position, value in enumerate(ordered, start=1):
-        first_position.setdefault(value, position)
-    return [first_position[value] for value in values]
+    higher = len(values) - np.searchsorted(np.sort(values), values, side="right")
+    return (higher + 1).astype(np.int64)
 
 
-def _broker_scores(graph: _Graph, membership: Mapping[str, int]) -> list[int]:
+def _broker_scores(graph: _Graph, membership: IntArray) -> IntArray:
     """Count, for each node, the other communities among its neighbours."""
-    reached: list[set[int]] = [set() for _ in graph.names]
-    for source, target in graph.directed.get_edgelist():
-        source_community = membership[graph.names[source]]
-        target_community = membership[graph.names[target]]
-        if source_community != target_community:
-            reached[source].add(target_community)
-            reached[target].add(source_community)
-    return [len(communities_reached) for communities_reached in reached]
+    _, community = np.unique(membership, return_inverse=True)
+    groups = int(community.max()) + 1
+    source_community = community[graph.sources]
+    target_community = community[graph.targets]
+    across = source_community != target_community
+    reached = np.unique(
+        np.concatenate(
+            (
+                graph.sources[across] * groups + target_community[across],
+                graph.targets[across] * groups + source_community[across],
+            )
+        )
+    )
+    return np.bincount(reached // groups, minlength=graph.count).astype(np.int64)
 
 
-def _membership(graph: _Graph, given: Mapping[str, int] | None) -> dict[str, int]:
+def _membership(graph: _Graph, given: Mapping[str, int] | None) -> IntArray:
     """Return the community of every node: ``given`` after checking it, or Leiden's."""
     if given is None:
-        return _leiden(graph, resolution=1.0, seed=0)
+        return _leiden(graph, 1.0, 0, UNTIL_STABLE)
     if not isinstance(given, Mapping):
         raise ValueError(f"communities must be a mapping of id to int, got {type(given).__name__}")
     missing = [name for name in graph.names if name not in given]
@@ -262,13 +530,56 @@ def _membership(graph: _Graph, given: Mapping[str, int] | None) -> dict[str, int
         raise ValueError(
             f"communities has no entry for {len(missing)} node(s), e.g. {missing[0]!r}"
         )
-    membership: dict[str, int] = {}
+    membership: list[int] = []
     for name in graph.names:
         community = given[name]
         if isinstance(community, bool) or not isinstance(community, int):
             raise ValueError(f"community of {name!r} must be an integer, got {community!r}")
-        membership[name] = community
-    return membership
+        membership.append(community)
+    return np.array(membership, dtype=np.int64)
+
+
+def _ranked_players(
+    graph: _Graph, membership: IntArray, betweenness_sources: IntArray | None = None
+) -> list[KeyPlayer]:
+    """Measure and rank every node of a non-empty graph (see :func:`key_players`)."""
+    count = graph.count
+    pagerank = np.array(graph.directed.pagerank(weights=graph.weights.tolist()), dtype=np.float64)
+    lengths = (1.0 / graph.weights).tolist()
+    scale = float((count - 1) * (count - 2)) if count > 2 else 1.0
+    if betweenness_sources is None:
+        routes = graph.directed.betweenness(directed=True, weights=lengths)
+        betweenness = np.array(routes, dtype=np.float64) / scale
+    else:
+        routes = graph.directed.betweenness(
+            directed=True, weights=lengths, sources=betweenness_sources.tolist()
+        )
+        betweenness = np.array(routes, dtype=np.float64) * (count / len(betweenness_sources))
+        betweenness /= scale
+    brokers = _broker_scores(graph, membership)
+    ranks = (
+        _competition_ranks(pagerank) + _competition_ranks(betweenness) + _competition_ranks(brokers)
+    )
+    mean_ranks = ranks / 3.0
+    order = np.lexsort((np.arange(count), -pagerank, mean_ranks)).tolist()
+    pageranks, routes_through = pagerank.tolist(), betweenness.tolist()
+    broker_list, community_list, mean_list = (
+        brokers.tolist(),
+        membership.tolist(),
+        mean_ranks.tolist(),
+    )
+    return [
+        KeyPlayer(
+            account=graph.names[node],
+            rank=position,
+            pagerank=pageranks[node],
+            betweenness=routes_through[node],
+            broker_score=broker_list[node],
+            community=community_list[node],
+            mean_rank=mean_list[node],
+        )
+        for position, node in enumerate(order, start=1)
+    ]
 
 
 def key_players(
@@ -311,37 +622,98 @@ def key_players(
     [('boss', 2), ('c2', 1), ('c1', 1)]
     """
     graph = _build(edges)
-    if not graph.names:
+    if not graph.count:
         return []
-    membership = _membership(graph, communities)
-    pagerank = [float(value) for value in graph.directed.pagerank(weights=list(graph.weights))]
-    lengths = [1.0 / weight for weight in graph.weights]
-    count = len(graph.names)
-    scale = float((count - 1) * (count - 2)) if count > 2 else 1.0
-    betweenness = [
-        float(value) / scale for value in graph.directed.betweenness(directed=True, weights=lengths)
-    ]
-    brokers = _broker_scores(graph, membership)
-    ranks = zip(
-        _competition_ranks(pagerank),
-        _competition_ranks(betweenness),
-        _competition_ranks([float(score) for score in brokers]),
-        strict=True,
-    )
-    mean_ranks = [sum(triple) / 3.0 for triple in ranks]
-    order = sorted(range(count), key=lambda v: (mean_ranks[v], -pagerank[v], graph.names[v]))
-    return [
-        KeyPlayer(
-            account=graph.names[vertex],
-            rank=position,
-            pagerank=pagerank[vertex],
-            betweenness=betweenness[vertex],
-            broker_score=brokers[vertex],
-            community=membership[graph.names[vertex]],
-            mean_rank=mean_ranks[vertex],
+    return _ranked_players(graph, _membership(graph, communities))
+
+
+def key_players_of(
+    transactions: TransactionSet,
+    *,
+    communities: npt.ArrayLike | None = None,
+    betweenness_sources: int | None = None,
+    seed: int = 0,
+) -> list[KeyPlayer]:
+    """Rank accounts as :func:`key_players` does, from the columns of a transaction set.
+
+    Exact betweenness follows the shortest routes from every account, which is out of reach for
+    hundreds of thousands of accounts. With ``betweenness_sources=k`` the routes from ``k``
+    accounts drawn at random (seeded) are followed and the counts scaled by ``n / k``: an unbiased
+    estimate whose error shrinks as ``k`` grows. PageRank and brokerage are always exact.
+
+    Parameters
+    ----------
+    transactions : TransactionSet
+        The transfers; those from an account to itself and those of no money are left out.
+    communities : array of int, optional
+        Community per account code, such as :func:`communities_of` returns; every account in the
+        graph needs one (not negative). Leiden with its defaults and ``seed`` when omitted.
+    betweenness_sources : int, optional
+        Number of accounts whose routes are followed; all of them (exact) when omitted or when
+        it is at least the number of accounts in the graph.
+    seed : int, default 0
+        Seed for Leiden and for drawing the sources.
+
+    Returns
+    -------
+    list of KeyPlayer
+        Every account with a transfer to or from another account, best first.
+
+    Raises
+    ------
+    TypeError
+        If ``transactions`` is not a TransactionSet.
+    ValueError
+        If an amount is negative or not finite, ``communities`` does not hold an integer (not
+        negative) for every account of the graph, ``betweenness_sources`` is not a positive
+        integer or ``seed`` is not an integer.
+
+    Examples
+    --------
+    ``c1`` collects from two workers and passes the money on, so it outranks ``boss``:
+
+    >>> from fener.analytics.graph.model import Transaction
+    >>> flows = [("w1", "c1"), ("w2", "c1"), ("c1", "boss"), ("c2", "boss"), ("w3", "c2")]
+    >>> transfers = TransactionSet.from_records(
+    ...     [Transaction(f"t{i}", s, t, 100.0, 0.0) for i, (s, t) in enumerate(flows)])
+    >>> [player.account for player in key_players_of(transfers)[:3]]
+    ['c1', 'boss', 'c2']
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ValueError(f"seed must be an integer, got {seed!r}")
+    if betweenness_sources is not None:
+        _positive_int(betweenness_sources, "betweenness_sources")
+    sources, targets, amounts = _money_transfers(transactions)
+    graph, codes = _graph_of_codes(sources, targets, amounts, transactions.account_ids)
+    if not graph.count:
+        return []
+    if communities is None:
+        membership = _leiden(graph, 1.0, seed, UNTIL_STABLE)
+    else:
+        membership = _given_communities(communities, codes, transactions.account_ids)
+    chosen = None
+    if betweenness_sources is not None and betweenness_sources < graph.count:
+        generator = np.random.default_rng(seed)
+        chosen = np.sort(generator.choice(graph.count, size=betweenness_sources, replace=False))
+    return _ranked_players(graph, membership, chosen)
+
+
+def _given_communities(communities: npt.ArrayLike, codes: IntArray, ids: Sequence[str]) -> IntArray:
+    """Return the given community of every node (by account code) or raise ``ValueError``."""
+    given = np.asarray(communities)
+    if given.shape != (len(ids),) or given.dtype.kind not in "iu":
+        raise ValueError(
+            f"communities must be an integer array with one entry per account ({len(ids)}), "
+            f"got shape {given.shape} and dtype {given.dtype}"
         )
-        for position, vertex in enumerate(order, start=1)
-    ]
+    membership = given[codes].astype(np.int64)
+    negative = np.flatnonzero(membership < 0)
+    if len(negative):
+        account = ids[int(codes[negative[0]])]
+        raise ValueError(
+            f"communities has no community for account {account!r}, which has transfers"
+        )
+    return membership
 
 
 def shortest_path(edges: Iterable[Sequence[object]], a: str, b: str) -> list[str]:
