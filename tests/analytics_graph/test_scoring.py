@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from fener.analytics.graph.model import Transaction, TransactionSet
-from fener.analytics.graph.scoring import FEATURES, Scorer, account_features, load_scorer
+from fener.analytics.graph.scoring import (
+    FEATURES,
+    MIN_ACCOUNTS_FOR_ATYPICALITY,
+    Scorer,
+    account_features,
+    load_scorer,
+)
 from fener.analytics.graph.typologies import Flag, Typology, scan
 
 
@@ -135,3 +142,74 @@ def test_scores_need_one_column_per_feature() -> None:
     assert scorer.scores(np.array([[1.0, 1.0]])).tolist() == [0.5]
     with pytest.raises(ValueError, match="expected a matrix with 2 columns"):
         scorer.scores(np.array([[1.0]]))
+
+
+def test_amount_timing_and_balance_features() -> None:
+    ts = transfers(
+        ("1", "A", "B", 100.0, 0.0),
+        ("2", "B", "C", 100.0, 10.0),
+        ("3", "A", "B", 1000.0, 20.0),
+    )
+
+    matrix = account_features(ts, [])
+
+    # B passes 100 of the 1100 it received on: balance 1 - 1000/1200.
+    assert column(matrix, "flow_balance") == [0.0, round(1 - 1000 / 1200, 6), 0.0]
+    assert column(matrix, "out_share") == [1.0, round(1 / 3, 6), 0.0]
+    assert column(matrix, "amount_spread_out")[0] == round(math.log(1000 / 100) / 2, 6)
+    assert column(matrix, "amount_spread_out")[1] == 0.0
+    # A moves at 0 and 20: one gap; B at 0, 10, 20: two equal gaps, no spread.
+    assert column(matrix, "log_mean_gap")[:2] == [
+        round(math.log1p(20), 6),
+        round(math.log1p(10), 6),
+    ]
+    assert column(matrix, "gap_spread")[1] == 0.0
+    assert column(matrix, "active_span") == [1.0, 1.0, 0.0]
+
+
+def test_atypicality_is_measured_only_in_sets_large_enough() -> None:
+    rows = [
+        (f"s{i}", f"P{i}", f"Q{i}", 100.0, float(i)) for i in range(MIN_ACCOUNTS_FOR_ATYPICALITY)
+    ]
+    rows.append(("odd", "P0", "Q1", 100_000.0, 5.0))
+    small = account_features(transfers(*rows[:10]), [])
+    large = account_features(transfers(*rows), [])
+    plain = len(FEATURES) // 2
+
+    assert FEATURES[plain:] == tuple(f"atypical_{name}" for name in FEATURES[:plain])
+    assert not small[:, plain:].any()
+    ratio = FEATURES.index("atypical_log_amount_ratio")
+    # P0 and Q1 moved the one outlying amount: they lie furthest from the typical account.
+    top = sorted(np.argsort(large[:, ratio])[-2:].tolist())
+    ids = transfers(*rows).account_ids
+    assert sorted(ids[i] for i in top) == ["P0", "Q1"]
+
+
+def test_small_sets_are_scored_by_the_nested_scorer() -> None:
+    size = len(FEATURES)
+    big = Scorer(FEATURES, (0.0,) * size, (1.0,) * size, (0.0,) * size, 5.0, 0.5)
+    small = Scorer(FEATURES, (0.0,) * size, (1.0,) * size, (0.0,) * size, -5.0, 0.5)
+    scorer = replace(big, small_sets=small)
+
+    few = np.zeros((MIN_ACCOUNTS_FOR_ATYPICALITY - 1, size))
+    many = np.zeros((MIN_ACCOUNTS_FOR_ATYPICALITY, size))
+
+    assert scorer.scores(few).max() < 0.01
+    assert scorer.scores(many).min() > 0.99
+
+
+def test_shipped_scorer_carries_a_small_set_scorer() -> None:
+    shipped = load_scorer()
+
+    assert shipped.small_sets is not None
+    assert shipped.small_sets.features == FEATURES
+
+
+def test_a_nested_scorer_on_other_features_is_refused(tmp_path: Path) -> None:
+    data = json.loads(load_scorer().to_json())
+    data["small_sets"]["features"] = list(reversed(FEATURES))
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data))
+
+    with pytest.raises(ValueError, match="fitted on other features"):
+        load_scorer(path)

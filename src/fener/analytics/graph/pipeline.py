@@ -10,13 +10,12 @@ that prove them, so every score can be checked against the ledger.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from fener.analytics.graph.analysis import communities, key_players
+from fener.analytics.graph.analysis import communities_of, key_players_of
 from fener.analytics.graph.model import TransactionSet
 from fener.analytics.graph.scoring import Scorer, account_features, load_scorer
 from fener.analytics.graph.typologies import Flag, ScanParameters, scan
@@ -40,6 +39,15 @@ class AccountResult:
             "community": self.community,
             "rank": self.rank,
         }
+
+
+# Above this many accounts, Leiden stops after a few iterations (the last ones barely move the
+# modularity: 0.3721 after 10 against 0.3722 until stable on 500k accounts) and betweenness is
+# estimated from routes out of a seeded sample of accounts (exact betweenness follows the routes
+# from every account, out of reach at national scale). Below it, both are exact.
+EXACT_LIMIT = 50_000
+LEIDEN_ITERATIONS = 10
+BETWEENNESS_SOURCES = 256
 
 
 def analyze(
@@ -108,21 +116,21 @@ def analyze(
         transactions.account_ids, scores.tolist(), active.tolist(), strict=True
     ):
         results[account].score = value if moved else 0.0
-    totals: defaultdict[tuple[str, str], float] = defaultdict(float)
+    large = len(transactions.account_ids) > EXACT_LIMIT
+    groups = communities_of(
+        transactions, seed=seed, max_iterations=LEIDEN_ITERATIONS if large else None
+    )
+    players = key_players_of(
+        transactions,
+        communities=np.where(groups < 0, 0, groups),
+        betweenness_sources=BETWEENNESS_SOURCES if large else None,
+        seed=seed,
+    )
     ids = transactions.account_ids
-    for source, target, amount in zip(
-        transactions.sources.tolist(),
-        transactions.targets.tolist(),
-        transactions.amounts.tolist(),
-        strict=True,
-    ):
-        if source != target:
-            totals[(ids[source], ids[target])] += amount
-    edges = [(a, b, weight) for (a, b), weight in totals.items()]
-    if edges:
-        groups = communities(edges, seed=seed)
-        for player in key_players(edges, communities=groups):
-            result = results[player.account]
-            result.community = groups.get(player.account)
-            result.rank = player.rank
+    code = {account: index for index, account in enumerate(ids)}
+    for player in players:
+        result = results[player.account]
+        community = int(groups[code[player.account]])
+        result.community = community if community >= 0 else None
+        result.rank = player.rank
     return sorted(results.values(), key=lambda r: (-r.score, r.rank or 10**9, r.account))
