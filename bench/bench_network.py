@@ -43,7 +43,7 @@ from fener.analytics.graph.scoring import (
     account_features,
     load_scorer,
 )
-from fener.analytics.graph.typologies import scan
+from fener.analytics.graph.typologies import ScanParameters, scan
 
 AMLSIM = Path(__file__).resolve().parents[2] / "shared" / "data" / "amlsim"
 WEEK = 7 * 86_400.0
@@ -184,6 +184,27 @@ def accuracy(fit: bool) -> list[tuple[str, str]]:
             (
                 f"  recall of {kind} accounts on the generated set (held out)",
                 f"{(generated_held_out & members).sum() / members.sum():.3f}",
+            )
+        )
+    # The detectors themselves: which alert accounts a flag of the alert's own type names.
+    for days, parameters, label in (
+        (7, ScanParameters(), "7-day window, default parameters"),
+        (
+            30,
+            ScanParameters(fan_in_min_sources=3, fan_out_min_targets=3),
+            "30-day window, fans of 3",
+        ),
+    ):
+        named: defaultdict[str, set[str]] = defaultdict(set)
+        for flag in scan(generated, window=days * 86_400.0, parameters=parameters):
+            named[flag.type.value].update(flag.accounts)
+        rows.append(
+            (
+                f"  alert accounts named by a flag of their alert's type (the detectors alone, {label})",
+                ", ".join(
+                    f"{kind} {len(accounts & named[kind]) / len(accounts):.3f}"
+                    for kind, accounts in sorted(by_type.items())
+                ),
             )
         )
     if fit:

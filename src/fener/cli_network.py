@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -16,6 +17,13 @@ def network() -> None:
 
 
 def _account_ids(path: Path) -> list[str]:
+    try:
+        return _read_account_ids(path)
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{path}: not UTF-8 text; save it as CSV UTF-8") from None
+
+
+def _read_account_ids(path: Path) -> list[str]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         header = reader.fieldnames or []
@@ -101,8 +109,12 @@ def analyze(
     from fener.analytics.graph.pipeline import analyze as run
     from fener.analytics.graph.readers import ColumnMapping, TransactionFileError, read_transactions
 
-    if window_days <= 0 or threshold <= 0:
-        raise click.BadParameter("the window and the threshold must be positive")
+    if not (math.isfinite(window_days) and 0 < window_days <= 3_660):
+        raise click.BadParameter("the window must be a positive number of days, at most 3,660")
+    if not (math.isfinite(threshold) and 0 < threshold <= 1e15):
+        raise click.BadParameter("the threshold must be a positive amount")
+    if output is not None and not output.parent.is_dir():
+        raise click.BadParameter(f"the folder {output.parent} does not exist", param_hint="-o")
     mapping = ColumnMapping(
         source_column, target_column, amount_column, timestamp_column, id_column
     )

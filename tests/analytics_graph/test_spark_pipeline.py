@@ -124,3 +124,11 @@ def test_bad_windows_are_refused_before_spark_runs(spark):  # noqa: F811
     transactions = random_transfers(4, accounts=5, transfers=20)
     with pytest.raises(ValueError, match="window"):
         analyze_on_spark(spark, transactions, window=0.0)
+
+
+def test_a_pass_through_window_longer_than_the_window_is_refused(spark):  # noqa: F811
+    transactions = random_transfers(5, accounts=5, transfers=20)
+    with pytest.raises(ValueError, match="pass_through_window"):
+        analyze_on_spark(
+            spark, transactions, window=7.0, parameters=ScanParameters(pass_through_window=30.0)
+        )

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from fener.analytics.graph.readers import LAYOUTS, detect_layout
+from fener.analytics.graph.readers import LAYOUTS, detect_layout, numbered_records
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 500_000
@@ -176,14 +176,40 @@ def count_rows(content: bytes, kind: str) -> int:
     return count
 
 
-def read_rows(content: bytes, kind: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, {column: text}) for every non-blank data row; line 1 is the header."""
-    rows = _raw_rows(content, kind)
-    header = [column.strip() for column in next(rows, [])]
-    for line, row in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        yield line, {column: (row[i] if i < len(row) else "") for i, column in enumerate(header)}
+def read_rows(content: bytes, kind: str) -> Iterator[tuple[int, dict[str, str] | str]]:
+    """(line number, {column: text}) for every non-blank data row, or (line number, reason)
+    for a row with more fields than the header has columns. Line 1 is the header; CSV line
+    numbers are the file's own (a quoted field may span lines), XLSX's are the sheet's rows."""
+    if kind == "xlsx":
+        rows = _raw_rows(content, kind)
+        header = [column.strip() for column in next(rows, [])]
+        for line, row in enumerate(rows, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
+                yield line, _("more cells than the header has columns")
+                continue
+            yield (
+                line,
+                {column: (row[i] if i < len(row) else "") for i, column in enumerate(header)},
+            )
+        return
+    if len(content) > MAX_FILE_BYTES:
+        raise ImportFileError(
+            _("The file is larger than %(limit)s MB: split it into smaller files.")
+            % {"limit": MAX_FILE_BYTES // (1024 * 1024)}
+        )
+    text = _decode(content)
+    delimiter = _delimiter(text)
+    handle = io.StringIO(text, newline="")
+    first = handle.readline()
+    header = [column.strip() for column in next(csv.reader([first], delimiter=delimiter), [])]
+    try:
+        yield from numbered_records(handle, header, delimiter)
+    except csv.Error as error:
+        raise ImportFileError(
+            _("The CSV file cannot be read: %(error)s") % {"error": error}
+        ) from None
 
 
 def suggest(columns: list[str]) -> tuple[dict[str, str], str]:

@@ -3,8 +3,10 @@
 This is what ``fener network analyze`` writes: one result per account, highest score first.
 The score is the fitted account scorer of :mod:`fener.analytics.graph.scoring` (a logistic
 regression over activity, one-off counterparties, typology flags and amounts, between 0 and
-1; see that module for how it was fitted and how to refit it). An account with no transfer
-scores 0. Each result lists the typology flags the account takes part in, with the transfers
+1; see that module for how it was fitted and how to refit it); in a set of fewer than 100
+accounts with transfers, where the fitted scorer has no typical account to compare with, it is
+:func:`~fener.analytics.graph.scoring.flag_score` of the patterns the account takes part in.
+An account with no transfer scores 0. Each result lists the typology flags the account takes part in, with the transfers
 that prove them, so every score can be checked against the ledger.
 """
 
@@ -17,7 +19,13 @@ import numpy as np
 
 from fener.analytics.graph.analysis import communities_of, key_players_of
 from fener.analytics.graph.model import TransactionSet
-from fener.analytics.graph.scoring import Scorer, account_features, load_scorer
+from fener.analytics.graph.scoring import (
+    MIN_ACCOUNTS_FOR_ATYPICALITY,
+    Scorer,
+    account_features,
+    flag_score,
+    load_scorer,
+)
 from fener.analytics.graph.typologies import Flag, ScanParameters, scan
 
 
@@ -110,12 +118,21 @@ def analyze(
             results[account].typologies.append(entry)
     if not len(transactions):
         return sorted(results.values(), key=lambda r: r.account)
-    chosen = scorer if scorer is not None else load_scorer()
-    scores = chosen.scores(account_features(transactions, flags))
     active = np.zeros(len(transactions.account_ids), dtype=bool)
     keep = transactions.sources != transactions.targets
     active[transactions.sources[keep]] = True
     active[transactions.targets[keep]] = True
+    if scorer is None and int(active.sum()) < MIN_ACCOUNTS_FOR_ATYPICALITY:
+        # Too few accounts for the fitted scorer (see fener.analytics.graph.scoring).
+        scores = np.array(
+            [
+                flag_score([str(t["type"]) for t in results[a].typologies])
+                for a in transactions.account_ids
+            ]
+        )
+    else:
+        chosen = scorer if scorer is not None else load_scorer()
+        scores = chosen.scores(account_features(transactions, flags))
     for account, value, moved in zip(
         transactions.account_ids, scores.tolist(), active.tolist(), strict=True
     ):

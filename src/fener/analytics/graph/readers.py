@@ -21,11 +21,15 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from fener.analytics.graph.model import Transaction, TransactionSet
 
 DAY = 86_400.0
 MAX_REPORTED = 50
+MAX_AMOUNT = 1e15  # a thousand trillion: beyond any transfer, and far from float overflow
+MAX_STEPS = 1e6  # AMLSim steps (days)
+EARLIEST, LATEST = -3e9, 9.5e10  # numeric times: about 1875 to 5000, in seconds since 1970
 
 # Layout name -> (id, source, target, amount, timestamp) columns; None: the line number.
 LAYOUTS: dict[str, tuple[str | None, str, str, str, str]] = {
@@ -74,7 +78,10 @@ def detect_layout(header: Iterable[str]) -> str | None:
 def _timestamp(text: str, layout: str | None, zone: datetime.tzinfo = datetime.UTC) -> float:
     value = text.strip()
     if layout == "amlsim_ibm_2019":
-        return float(value) * DAY
+        step = float(value)
+        if not math.isfinite(step) or not 0 <= step <= MAX_STEPS:
+            raise ValueError(f"time step {value!r} is not a step of the simulation")
+        return step * DAY
     european = _EUROPEAN_DATE.match(value)
     if european:
         day, month, year, hour, minute, second = european.groups()
@@ -100,8 +107,8 @@ def _timestamp(text: str, layout: str | None, zone: datetime.tzinfo = datetime.U
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone)
         return moment.timestamp()
-    if not math.isfinite(number):
-        raise ValueError("not a finite number")
+    if not math.isfinite(number) or not EARLIEST <= number <= LATEST:
+        raise ValueError(f"time {value!r} is out of range (seconds since 1970, up to year 5000)")
     return number
 
 
@@ -141,6 +148,8 @@ def _amount(text: str) -> float:
         raise ValueError(f"amount {text.strip()!r} is not a number") from None
     if not math.isfinite(amount) or amount <= 0:
         raise ValueError(f"amount {text.strip()!r} is not a positive number")
+    if amount > MAX_AMOUNT:
+        raise ValueError(f"amount {text.strip()!r} is out of range")
     return amount
 
 
@@ -152,9 +161,23 @@ def parse_rows(
     first_line: int = 2,
     zone: datetime.tzinfo = datetime.UTC,
 ) -> Iterator[tuple[int, Transaction | str]]:
-    """Each row as a transaction, or as the reason it is refused (with its line number).
+    """:func:`parse_numbered` for rows numbered one per line from ``first_line``."""
+    return parse_numbered(
+        enumerate(rows, start=first_line), layout=layout, mapping=mapping, zone=zone
+    )
 
-    Dates and times written without a time zone are read in ``zone`` (UTC by default).
+
+def parse_numbered(
+    rows: Iterable[tuple[int, Mapping[str, str]]],
+    *,
+    layout: str | None,
+    mapping: ColumnMapping,
+    zone: datetime.tzinfo = datetime.UTC,
+) -> Iterator[tuple[int, Transaction | str]]:
+    """Each ``(line, row)`` as a transaction, or as the reason it is refused.
+
+    Dates and times written without a time zone are read in ``zone`` (UTC by default). Without
+    an id column the line number is the transaction's id.
     """
     if layout is not None:
         id_column, source, target, amount, timestamp = LAYOUTS[layout]
@@ -167,7 +190,7 @@ def parse_rows(
             mapping.timestamp,
         )
     seen: set[str] = set()
-    for line, row in enumerate(rows, start=first_line):
+    for line, row in rows:
         try:
             source_id = (row.get(source) or "").strip()
             target_id = (row.get(target) or "").strip()
@@ -193,43 +216,97 @@ def parse_rows(
             yield line, str(error) or "unreadable row"
 
 
+def _delimiter(first_line: str) -> str:
+    counts = {mark: first_line.count(mark) for mark in (",", ";", "\t")}
+    best = max(counts, key=lambda mark: counts[mark])
+    return best if counts[best] else ","
+
+
+def numbered_records(
+    lines: Iterable[str], header: list[str], delimiter: str = ","
+) -> Iterator[tuple[int, dict[str, str] | str]]:
+    """The data records of a CSV after its header, each with the physical line it starts on (a
+    quoted field may span lines; blank lines are skipped), as ``{column: text}``, or as the
+    reason the record cannot be read (more fields than the header has columns)."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    previous_end = 1
+    for row in reader:
+        start, previous_end = previous_end + 1, reader.line_num + 1  # + the header line
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header):
+            yield start, f"{len(row)} fields where the header has {len(header)} columns"
+            continue
+        yield start, {column: (row[i] if i < len(row) else "") for i, column in enumerate(header)}
+
+
 def read_transactions(
     path: str | Path, *, mapping: ColumnMapping | None = None
 ) -> tuple[TransactionSet, str]:
     """Read a whole transaction file; returns the set and the layout used (``generic`` or an
-    AMLSim layout). Raises :class:`TransactionFileError` listing bad rows, loading nothing."""
+    AMLSim layout). Raises :class:`TransactionFileError` listing bad rows, loading nothing.
+
+    The file is UTF-8 (with or without a byte-order mark), comma-, semicolon- or tab-separated
+    (told from the header line); line numbers are the file's own, blank lines and quoted line
+    breaks included.
+    """
     mapping = mapping or ColumnMapping()
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        layout = detect_layout(header)
-        if layout is None:
-            wanted = [mapping.source, mapping.target, mapping.amount, mapping.timestamp]
-            missing = [column for column in wanted if column not in header]
-            if missing:
-                raise TransactionFileError(
-                    [
-                        (
-                            1,
-                            f"missing column(s) {', '.join(missing)}; the header has {', '.join(header)}",
-                        )
-                    ],
-                    1,
-                )
-            if mapping.id is not None and mapping.id not in header:
-                mapping = ColumnMapping(
-                    mapping.source, mapping.target, mapping.amount, mapping.timestamp, None
-                )
-        records: list[Transaction] = []
-        problems: list[tuple[int, str]] = []
-        total = 0
-        for line, parsed in parse_rows(reader, layout=layout, mapping=mapping):
-            if isinstance(parsed, str):
-                total += 1
-                if len(problems) < MAX_REPORTED:
-                    problems.append((line, parsed))
-            else:
-                records.append(parsed)
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            return _read(handle, mapping)
+    except UnicodeDecodeError as error:
+        raise TransactionFileError(
+            [(0, f"the file is not UTF-8 text (byte {error.start}): save it as CSV UTF-8")], 1
+        ) from None
+
+
+def _read(handle: TextIO, mapping: ColumnMapping) -> tuple[TransactionSet, str]:
+    first = handle.readline()
+    delimiter = _delimiter(first)
+    header = [column.strip() for column in next(csv.reader([first], delimiter=delimiter), [])]
+    if not header or not any(header):
+        raise TransactionFileError([(1, "the file is empty or has no header row")], 1)
+    repeated = sorted({column for column in header if header.count(column) > 1})
+    if repeated:
+        raise TransactionFileError(
+            [(1, f"the header names column(s) {', '.join(repeated)} more than once")], 1
+        )
+    layout = detect_layout(header)
+    if layout is None:
+        wanted = [mapping.source, mapping.target, mapping.amount, mapping.timestamp]
+        missing = [column for column in wanted if column not in header]
+        if missing:
+            raise TransactionFileError(
+                [
+                    (
+                        1,
+                        f"missing column(s) {', '.join(missing)}; the header has {', '.join(header)}",
+                    )
+                ],
+                1,
+            )
+        if mapping.id is not None and mapping.id not in header:
+            mapping = ColumnMapping(
+                mapping.source, mapping.target, mapping.amount, mapping.timestamp, None
+            )
+    records: list[Transaction] = []
+    problems: list[tuple[int, str]] = []
+    total = 0
+    numbered = list(numbered_records(handle, header, delimiter))
+    readable = [(line, row) for line, row in numbered if not isinstance(row, str)]
+    for line, row in numbered:
+        if isinstance(row, str):
+            total += 1
+            if len(problems) < MAX_REPORTED:
+                problems.append((line, row))
+    for line, parsed in parse_numbered(readable, layout=layout, mapping=mapping):
+        if isinstance(parsed, str):
+            total += 1
+            if len(problems) < MAX_REPORTED:
+                problems.append((line, parsed))
+        else:
+            records.append(parsed)
+    problems.sort()
     if total:
         raise TransactionFileError(problems, total)
     return TransactionSet.from_records(records), layout or "generic"

@@ -132,7 +132,8 @@ def analyze_on_spark(
     Raises
     ------
     ValueError
-        For a window or threshold that is not a positive finite number.
+        For a window or threshold that is not a positive finite number, or a pass-through
+        window longer than ``window``.
     """
     from fener.analytics.graph.spark import (
         spark_busiest,
@@ -141,6 +142,10 @@ def analyze_on_spark(
     )
 
     params = parameters if parameters is not None else ScanParameters()
+    if params.pass_through_window is not None and params.pass_through_window > window:
+        # The candidates are counted over ``window``: a longer pass-through window could find
+        # money passed on that the counts did not see.
+        raise ValueError("the Spark engine needs pass_through_window to be at most the window")
     counts = spark_window_counts(spark, transactions, window, threshold, params.structuring_margin)
     busiest_in, busiest_out = spark_busiest(spark, transactions, window)
     mask = candidates(counts, busiest_in, busiest_out, params)

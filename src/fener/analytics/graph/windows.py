@@ -116,8 +116,10 @@ def window_counts(
 
     * ``fan_in``: the largest number of distinct payers into the account within one window.
       An account is named first in a fan-in flag of ``scan(..., window=w,
-      parameters=ScanParameters(fan_in_min_sources=k))`` exactly when ``fan_in >= k``.
-    * ``fan_out``: the same for distinct receivers of its outgoing transfers (and fan-out flags).
+      parameters=ScanParameters(fan_in_min_sources=k))`` exactly when ``fan_in >= k`` and the
+      account is not a payment hub (``ScanParameters.hub_transfers``, see :func:`busiest`).
+    * ``fan_out``: the same for distinct receivers of its outgoing transfers (and fan-out flags,
+      hubs again excepted).
     * ``structuring``: the largest number of its outgoing transfers whose amount lies in
       ``[(1 - margin) * threshold, threshold)`` within one window; it is paid first in a
       structuring flag with ``structuring_min_transfers=k`` and ``structuring_margin=margin``

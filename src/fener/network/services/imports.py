@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fener.analytics.graph.readers import LAYOUTS, ColumnMapping, parse_rows
+from fener.analytics.graph.readers import LAYOUTS, ColumnMapping, parse_numbered
 from fener.core.access import allowed, require
 from fener.core.audit import audit_record
 from fener.core.models import User
@@ -155,25 +155,28 @@ def _rows(batch: TransferImport, content: bytes) -> Iterator[tuple[int, Any]]:
         timestamp=mapping["timestamp"],
         id=mapping.get("reference"),
     )
-    numbered = importing.read_rows(content, batch.file_format)
-    lines: deque[int] = deque()
+    refused: deque[tuple[int, str]] = deque()
 
-    def rows() -> Iterator[dict[str, str]]:
-        for line, row in numbered:
-            lines.append(line)
-            yield row
+    def readable() -> Iterator[tuple[int, dict[str, str]]]:
+        for line, row in importing.read_rows(content, batch.file_format):
+            if isinstance(row, str):
+                refused.append((line, row))
+            else:
+                yield line, row
 
     by_line = layout == "amlsim_ibm_2019" or column_mapping.id is None
-    parsed = parse_rows(
-        rows(), layout=layout, mapping=column_mapping, zone=ZoneInfo(settings.TIME_ZONE)
+    parsed = parse_numbered(
+        readable(), layout=layout, mapping=column_mapping, zone=ZoneInfo(settings.TIME_ZONE)
     )
-    for _position, outcome in parsed:
-        line = lines.popleft()
+    for line, outcome in parsed:
+        while refused and refused[0][0] < line:
+            yield refused.popleft()
         if by_line and not isinstance(outcome, str):
             # Without a reference column the line stands in, qualified by the import so that
             # two files without references never collide.
             outcome = dataclasses.replace(outcome, id=f"I{batch.pk}-L{line}")
         yield line, outcome
+    yield from refused
 
 
 def import_run(*, import_id: int) -> TransferImport | None:

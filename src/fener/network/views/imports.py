@@ -96,7 +96,8 @@ def import_map(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ):
             if index >= 5:
                 break
-            preview.append((line, [row.get(column, "") for column in batch.columns]))
+            cells = [row] if isinstance(row, str) else [row.get(c, "") for c in batch.columns]
+            preview.append((line, cells))
     context = page_context(request, investigation) | {
         "batch": batch,
         "form": form,
