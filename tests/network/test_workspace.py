@@ -425,3 +425,27 @@ def test_similar_names_are_suggested_merged_and_unmerged(login, police, investig
         )
     )
     assert "network.entity.merge" in actions and "network.entity.unmerge" in actions
+
+
+@pytest.mark.django_db
+def test_connections_between_two_entities_through_links_and_money(login, police, investigation):
+    from fener.network.services.entities import entity_add, link_add
+
+    person, _ = entity_add(actor=police, investigation=investigation, kind="person", value="Ana")
+    phone, _ = entity_add(
+        actor=police, investigation=investigation, kind="phone", value="070 123 456"
+    )
+    company, _ = entity_add(
+        actor=police, investigation=investigation, kind="company", value="Lotos"
+    )
+    loner, _ = entity_add(actor=police, investigation=investigation, kind="person", value="Nobody")
+    link_add(actor=police, investigation=investigation, source=person, target=phone, type="uses")
+    link_add(actor=police, investigation=investigation, source=company, target=phone, type="uses")
+    client = login(police)
+    url = f"/en/network/{investigation.pk}/connections/"
+    page = client.get(url, {"a": person.pk, "b": company.pk}).content.decode()
+    assert "Shortest chain" in page and "+38970123456" in page and "uses" in page
+    assert "1 chain of up to four steps" in page
+    page = client.get(url, {"a": person.pk, "b": loner.pk}).content.decode()
+    assert "not connected" in page
+    assert client.get(url, {"a": person.pk, "b": 999999}).status_code == 400

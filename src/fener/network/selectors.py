@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy
 
+from fener.analytics.graph.analysis import shortest_path, simple_paths
 from fener.analytics.graph.resolution import EntityResolver
 from fener.cases.models import Case
 from fener.core.access import allowed, get_visible, restrict
@@ -273,6 +274,7 @@ def graph(investigation: Investigation, masker: Masker | None = None) -> dict[st
         {
             "id": pk,
             "kind": entity.kind,
+            "kind_label": str(entity.get_kind_display()),
             "label": entity.label,
             "origin": entity.origin,
             "degree": degree[pk],
@@ -281,3 +283,46 @@ def graph(investigation: Investigation, masker: Masker | None = None) -> dict[st
         if canon[pk] == pk
     ]
     return {"nodes": nodes, "edges": edges}
+
+
+def connections(
+    investigation: Investigation,
+    a: int,
+    b: int,
+    *,
+    max_length: int = 4,
+    limit: int = 50,
+    masker: Masker | None = None,
+) -> dict[str, Any]:
+    """How two entities are connected: the shortest chain and the simple chains up to
+    ``max_length`` links (links and money, direction ignored), each step with what joins it.
+    Merged entities count as the entity they were merged into."""
+    drawn = graph(investigation, masker)
+    nodes = {node["id"]: node for node in drawn["nodes"]}
+    canon = dict(investigation.entities.values_list("pk", "merged_into_id"))
+    a, b = canon.get(a) or a, canon.get(b) or b
+    if a not in nodes or b not in nodes:
+        return {"found": False, "paths": [], "shortest": []}
+    joins: dict[frozenset[int], list[str]] = defaultdict(list)
+    for edge in drawn["edges"]:
+        joins[frozenset((edge["source"], edge["target"]))].append(str(edge["label"]))
+    edges = [(str(edge["source"]), str(edge["target"]), 1.0) for edge in drawn["edges"]]
+    edges += [(str(node), str(node), 1.0) for node in (a, b)]  # both ends are nodes
+
+    def steps(path: list[str]) -> list[dict[str, Any]]:
+        ids = [int(x) for x in path]
+        return [
+            {
+                "node": nodes[current],
+                "via": "; ".join(joins[frozenset((ids[i - 1], current))]) if i else "",
+            }
+            for i, current in enumerate(ids)
+        ]
+
+    shortest = shortest_path(edges, str(a), str(b))
+    paths = simple_paths(edges, str(a), str(b), max_length=max_length, limit=limit)
+    return {
+        "found": bool(shortest),
+        "shortest": steps(shortest) if shortest else [],
+        "paths": [steps(path) for path in paths],
+    }

@@ -29,6 +29,7 @@ urlpatterns = [
     path("<int:pk>/links/new/", entities.link_add, name="link_add"),
     path("<int:pk>/cases/", entities.case_bring, name="case_bring"),
     path("<int:pk>/merges/", entities.merge_suggestions, name="merge_suggestions"),
+    path("<int:pk>/connections/", entities.connections, name="connections"),
     path("<int:pk>/merges/merge/", entities.entity_merge, name="entity_merge"),
     path("entities/<int:pk>/", entities.entity_detail, name="entity_detail"),
     path("entities/<int:pk>/ads/", entities.entity_find_in_ads, name="entity_find_in_ads"),

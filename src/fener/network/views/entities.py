@@ -266,3 +266,28 @@ def entity_unmerge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The merge was undone."))
     return redirect("network:merge_suggestions", pk=entity.investigation_id)
+
+
+@login_required
+def connections(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """How two entities are connected: the shortest chain and every chain up to four links."""
+    investigation = selectors.investigation_get(request.user, pk)
+    masker = selectors.Masker(request.user, investigation)
+    a, b = request.GET.get("a", ""), request.GET.get("b", "")
+    choices = _choices(investigation, masker, a, b)
+    known = {value for value, _label in choices}
+    result = None
+    error = ""
+    if a and b:
+        if not (a.isdigit() and b.isdigit() and int(a) in known and int(b) in known):
+            error = _("Choose two entities of this investigation.")
+        else:
+            result = selectors.connections(investigation, int(a), int(b), masker=masker)
+    context = page_context(request, investigation) | {
+        "choices": choices,
+        "a": int(a) if a.isdigit() else None,
+        "b": int(b) if b.isdigit() else None,
+        "result": result,
+        "error": error,
+    }
+    return render(request, "network/connections.html", context, status=400 if error else 200)
