@@ -33,7 +33,8 @@ def test_an_investigator_imports_analyses_and_charts(
     page.get_by_role("link", name="Open an investigation").click()
     page.get_by_label("Name").fill("Operation Lantern")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_role("heading", name="Operation Lantern").is_visible()
+    page.wait_for_url(f"{live_server.url}/en/network/*/")
+    page.get_by_role("heading", name="Operation Lantern").wait_for()
 
     statement = tmp_path / "statement.csv"
     statement.write_bytes(_csv())
@@ -42,7 +43,8 @@ def test_an_investigator_imports_analyses_and_charts(
     page.get_by_role("button", name="Upload").click()
     page.get_by_label("Date and time").select_option("booked")
     page.get_by_role("button", name="Check and import").click()
-    assert page.locator("progress").is_visible()
+    page.wait_for_url(f"{live_server.url}/en/network/imports/*/")
+    page.locator("progress").wait_for()
     run_queued_tasks()  # the worker
     page.wait_for_function(
         "document.querySelector('[data-field=status_label]').textContent.includes('Imported')"
@@ -54,8 +56,8 @@ def test_an_investigator_imports_analyses_and_charts(
     page.get_by_role("button", name="Analyse the money flows").click()
     run_queued_tasks()
     page.reload()
-    assert page.get_by_role("heading", name="Possible organisers").is_visible()
-    assert page.get_by_text("Fan-in: many payers into one account").first.is_visible()
+    page.get_by_role("heading", name="Possible organisers").wait_for()
+    page.get_by_text("Fan-in: many payers into one account").first.wait_for()
 
     page.get_by_role("link", name="Link chart").click()
     page.wait_for_selector("#chart[data-ready='1']")
