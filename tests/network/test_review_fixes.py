@@ -233,3 +233,32 @@ def test_pages_are_never_cached_and_graphml_stays_valid_xml(login, police, inves
         )
     graphml = client.get(f"/en/network/{investigation.pk}/export/graphml/").content
     ET.fromstring(graphml)  # noqa: S314 - our own export
+
+
+@pytest.mark.django_db
+def test_an_import_discarded_while_its_rows_are_checked_writes_nothing(
+    police, investigation, monkeypatch
+):
+    import datetime
+
+    from django.utils import timezone
+
+    content = b"ref,from,to,amount,date\nR1,A-1,A-2,10,2026-03-01\n"
+    batch = imports.import_create(
+        actor=police, investigation=investigation, file_name="s.csv", content=content
+    )
+    imports.import_set_mapping(actor=police, batch=batch, mapping=MAPPING, currency="EUR")
+    original = imports._row_problem
+
+    def discard_meanwhile(record, accounts):
+        # The worker looks stalled, and the lead discards the import while it checks rows.
+        TransferImport.objects.filter(pk=batch.pk).update(
+            heartbeat_at=timezone.now() - datetime.timedelta(hours=1)
+        )
+        imports.import_discard(actor=police, batch=TransferImport.objects.get(pk=batch.pk))
+        return original(record, accounts)
+
+    monkeypatch.setattr(imports, "_row_problem", discard_meanwhile)
+    imports.import_run(import_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.FAILED and not Transfer.objects.exists()

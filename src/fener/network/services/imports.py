@@ -211,9 +211,11 @@ def import_run(*, import_id: int) -> TransferImport | None:
             else:
                 checked.append((line, outcome))
             if count % PROGRESS_EVERY == 0:
-                TransferImport.objects.filter(pk=batch.pk).update(rows_checked=count)
+                TransferImport.objects.filter(pk=batch.pk).update(
+                    rows_checked=count, heartbeat_at=timezone.now()
+                )
         TransferImport.objects.filter(pk=batch.pk).update(
-            rows_checked=len(checked) + problems_total
+            rows_checked=len(checked) + problems_total, heartbeat_at=timezone.now()
         )
         if not problems_total:
             clashes = _existing_references(batch.investigation, [t.id for _l, t in checked])
@@ -230,9 +232,11 @@ def import_run(*, import_id: int) -> TransferImport | None:
                         )
         if problems_total:
             return _finish(batch, ImportStatus.FAILED, problems, problems_total, written=0)
-        TransferImport.objects.filter(pk=batch.pk).update(
+        moved_on = TransferImport.objects.filter(pk=batch.pk, status=ImportStatus.CHECKING).update(
             status=ImportStatus.WRITING, heartbeat_at=timezone.now()
         )
+        if not moved_on:  # discarded while the rows were checked: leave it as it was left
+            return TransferImport.objects.get(pk=batch.pk)
         try:
             return _write_and_finish(batch, [record for _line, record in checked])
         except IntegrityError:
