@@ -17,7 +17,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from fener.analytics.graph.readers import LAYOUTS, detect_layout, numbered_records
+from fener.analytics.graph.readers import (
+    LAYOUTS,
+    delimiter_of,
+    detect_layout,
+    numbered_records,
+)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 500_000
@@ -113,25 +118,30 @@ def _workbook_rows(content: bytes) -> Iterator[list[str]]:
         workbook.close()
 
 
-def _delimiter(text: str) -> str:
-    """The delimiter of a CSV file, from its header line: comma, semicolon (what Excel writes
-    where the comma is the decimal mark) or tab."""
-    header = text.split("\n", 1)[0]
-    counts = {mark: header.count(mark) for mark in (",", ";", "\t")}
-    best = max(counts, key=lambda mark: counts[mark])
-    return best if counts[best] else ","
-
-
-def _raw_rows(content: bytes, kind: str) -> Iterator[list[str]]:
+def _check_size(content: bytes) -> None:
     if len(content) > MAX_FILE_BYTES:
         raise ImportFileError(
             _("The file is larger than %(limit)s MB: split it into smaller files.")
             % {"limit": MAX_FILE_BYTES // (1024 * 1024)}
         )
+
+
+def _csv_text(content: bytes) -> str:
+    """A CSV upload as text: refused when too large or not UTF-8."""
+    _check_size(content)
+    return _decode(content)
+
+
+def _delimiter(text: str) -> str:
+    return delimiter_of(text.split("\n", 1)[0])
+
+
+def _raw_rows(content: bytes, kind: str) -> Iterator[list[str]]:
     if kind == "xlsx":
+        _check_size(content)
         yield from _workbook_rows(content)
         return
-    text = _decode(content)
+    text = _csv_text(content)
     try:
         yield from csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     except csv.Error as error:
@@ -194,12 +204,7 @@ def read_rows(content: bytes, kind: str) -> Iterator[tuple[int, dict[str, str] |
                 {column: (row[i] if i < len(row) else "") for i, column in enumerate(header)},
             )
         return
-    if len(content) > MAX_FILE_BYTES:
-        raise ImportFileError(
-            _("The file is larger than %(limit)s MB: split it into smaller files.")
-            % {"limit": MAX_FILE_BYTES // (1024 * 1024)}
-        )
-    text = _decode(content)
+    text = _csv_text(content)
     delimiter = _delimiter(text)
     handle = io.StringIO(text, newline="")
     first = handle.readline()

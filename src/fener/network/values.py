@@ -20,7 +20,7 @@ from fener.analytics.graph.resolution import (
     phone_e164,
 )
 from fener.cases.vault import blind_index
-from fener.network.models import EntityKind
+from fener.network.models import Entity, EntityKind
 
 MAX_VALUE = 300
 _ACCOUNT = re.compile(r"^[A-Z0-9][A-Z0-9/.\-]{0,62}$")
@@ -103,3 +103,21 @@ def account_label(text: str) -> str:
 def entity_key(kind: str, normalised: str) -> str:
     """The blind index that finds an entity again without storing its value readably."""
     return blind_index("network", kind, normalised)
+
+
+def rekey_entities() -> None:
+    """After a key rotation: recompute every entity's blind index with the new key from its
+    (re-encrypted) label, which normalises to the same value. Erased entities keep theirs."""
+    for entity in (
+        Entity.objects.only("pk", "kind", "key", "label")
+        .exclude(key__startswith="erased-")
+        .iterator(chunk_size=500)
+    ):
+        try:
+            normalised, _label = normalise(entity.kind, entity.label)
+        except ValueRefused:
+            continue
+        key = entity_key(entity.kind, normalised)
+        if key != entity.key:
+            # Only if nobody saved meanwhile (a new save computes its own key).
+            Entity.objects.filter(pk=entity.pk, key=entity.key).update(key=key)

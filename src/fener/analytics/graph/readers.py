@@ -153,20 +153,6 @@ def _amount(text: str) -> float:
     return amount
 
 
-def parse_rows(
-    rows: Iterable[Mapping[str, str]],
-    *,
-    layout: str | None,
-    mapping: ColumnMapping,
-    first_line: int = 2,
-    zone: datetime.tzinfo = datetime.UTC,
-) -> Iterator[tuple[int, Transaction | str]]:
-    """:func:`parse_numbered` for rows numbered one per line from ``first_line``."""
-    return parse_numbered(
-        enumerate(rows, start=first_line), layout=layout, mapping=mapping, zone=zone
-    )
-
-
 def parse_numbered(
     rows: Iterable[tuple[int, Mapping[str, str]]],
     *,
@@ -216,7 +202,9 @@ def parse_numbered(
             yield line, str(error) or "unreadable row"
 
 
-def _delimiter(first_line: str) -> str:
+def delimiter_of(first_line: str) -> str:
+    """The delimiter of a CSV file from its header line: comma, semicolon (what Excel writes
+    where the comma is the decimal mark) or tab; a comma when none appears."""
     counts = {mark: first_line.count(mark) for mark in (",", ";", "\t")}
     best = max(counts, key=lambda mark: counts[mark])
     return best if counts[best] else ","
@@ -262,7 +250,7 @@ def read_transactions(
 
 def _read(handle: TextIO, mapping: ColumnMapping) -> tuple[TransactionSet, str]:
     first = handle.readline()
-    delimiter = _delimiter(first)
+    delimiter = delimiter_of(first)
     header = [column.strip() for column in next(csv.reader([first], delimiter=delimiter), [])]
     if not header or not any(header):
         raise TransactionFileError([(1, "the file is empty or has no header row")], 1)

@@ -7,6 +7,7 @@ recomputed with the new key.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -19,6 +20,17 @@ from fener.cases.services.identity import match_key
 
 _ENCRYPTED = (EncryptedTextField, EncryptedJSONField, EncryptedBinaryField)
 BATCH = 500
+
+# Other modules that keep blind indexes of encrypted values (the network module finds entities
+# by one) register a function that recomputes them with the new key; it runs after the values
+# are re-encrypted. An explicit list called by this service, like retention's erasure hooks.
+ROTATION_HOOKS: list[Callable[[], None]] = []
+
+
+def register_rotation_hook(hook: Callable[[], None]) -> None:
+    """Have ``hook()`` run at the end of every key rotation (idempotent registration)."""
+    if hook not in ROTATION_HOOKS:
+        ROTATION_HOOKS.append(hook)
 
 
 @dataclass(frozen=True)
@@ -99,23 +111,6 @@ def rotate_key() -> RotationResult:
             IdentityRecord.objects.filter(pk=record.pk, version=record.version).update(
                 match_key=key
             )
-    _rekey_network_entities()
+    for hook in ROTATION_HOOKS:
+        hook()
     return RotationResult(values=total, tables=len({t[0] for t in tables}))
-
-
-def _rekey_network_entities() -> None:
-    """Network entities are found by a blind index of their normalised value: recompute it with
-    the new key from the (re-encrypted) label, which normalises to the same value."""
-    if not apps.is_installed("fener.network"):
-        return
-    from fener.network.models import Entity
-    from fener.network.values import ValueRefused, entity_key, normalise
-
-    for entity in Entity.objects.only("pk", "kind", "key", "label").iterator(chunk_size=BATCH):
-        try:
-            normalised, _label = normalise(entity.kind, entity.label)
-        except ValueRefused:
-            continue
-        key = entity_key(entity.kind, normalised)
-        if key != entity.key:
-            Entity.objects.filter(pk=entity.pk, key=entity.key).update(key=key)

@@ -88,9 +88,11 @@ def canonical_ids(investigation: Investigation) -> dict[int, int]:
     }
 
 
-def transaction_set(investigation: Investigation) -> TransactionSet:
+def transaction_set(
+    investigation: Investigation, canon: dict[int, int] | None = None
+) -> TransactionSet:
     """The investigation's transfers as the engine's columns (accounts named by entity id)."""
-    canon = canonical_ids(investigation)
+    canon = canon if canon is not None else canonical_ids(investigation)
     rows = Transfer.objects.filter(investigation=investigation).values_list(
         "reference", "source_id", "target_id", "amount", "occurred_at"
     )
@@ -107,9 +109,13 @@ def transaction_set(investigation: Investigation) -> TransactionSet:
 
 
 def _organisers(
-    investigation: Investigation, flagged: dict[str, list[str]]
+    investigation: Investigation,
+    canon: dict[int, int],
+    transactions: TransactionSet,
+    flagged: dict[str, list[str]],
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    canon = canonical_ids(investigation)
+    """Key players over links and money; the money comes from the transfers already read (with
+    merges applied), not from a second read of the database."""
     weights: defaultdict[tuple[str, str], float] = defaultdict(float)
     for source, target, confidence in Link.objects.filter(investigation=investigation).values_list(
         "source_id", "target_id", "confidence"
@@ -118,14 +124,15 @@ def _organisers(
         if a != b:
             weights[(a, b)] += max(float(confidence), 0.01)
     money: defaultdict[tuple[str, str], float] = defaultdict(float)
-    for source, target, amount in (
-        Transfer.objects.filter(investigation=investigation)
-        .values_list("source_id", "target_id", "amount")
-        .iterator(chunk_size=5_000)
+    ids = transactions.account_ids
+    for source_code, target_code, amount in zip(
+        transactions.sources.tolist(),
+        transactions.targets.tolist(),
+        transactions.amounts.tolist(),
+        strict=True,
     ):
-        a, b = str(canon.get(source, source)), str(canon.get(target, target))
-        if a != b:
-            money[(a, b)] += float(amount)
+        if source_code != target_code:
+            money[(ids[source_code], ids[target_code])] += amount
     for pair, total in money.items():
         weights[pair] += 1 + math.log10(1 + total)
     edges = [(a, b, w) for (a, b), w in weights.items()]
@@ -175,7 +182,8 @@ def analysis_execute(*, run_id: int) -> AnalysisRun | None:
 
 def _analyse(run: AnalysisRun) -> dict[str, Any]:
     investigation = run.investigation
-    transactions = transaction_set(investigation)
+    canon = canonical_ids(investigation)
+    transactions = transaction_set(investigation, canon)
     accounts: list[dict[str, Any]] = []
     flag_counts: defaultdict[str, int] = defaultdict(int)
     flagged: dict[str, list[str]] = {}
@@ -198,7 +206,7 @@ def _analyse(run: AnalysisRun) -> dict[str, Any]:
                     "typologies": result.typologies,
                 }
             )
-    organisers, groups = _organisers(investigation, flagged)
+    organisers, groups = _organisers(investigation, canon, transactions, flagged)
     members: defaultdict[int, list[int]] = defaultdict(list)
     for node, group in groups.items():
         members[group].append(int(node))
